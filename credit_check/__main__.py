@@ -1,0 +1,3 @@
+from credit_check.cli import main
+
+main()

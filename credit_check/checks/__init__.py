@@ -1,0 +1,70 @@
+"""Stage 4: checks. Each check is a small module with an `ID` and a `check(files, ctx)` generator.
+
+A check is a pure function over the facts of all files (most look at one file at a time; the
+duplicate and reuse checks compare files). The module docstring is the check's user
+documentation (`credit-check explain CHECK-ID` prints it). Checks never open evidence files:
+everything they need is in `EvidenceFile.facts`, `.pages` and `.sheets`.
+
+The registry below is explicit: add a module here to run it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from credit_check.catalogue import Catalogue
+from credit_check.checks import (
+    copying,
+    layout,
+    measures,
+    personal_data,
+    photos,
+    publication,
+    read_error,
+    reuse,
+    doc_elements,
+)
+from credit_check.model import EvidenceFile, Finding, Period
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    catalogue: Catalogue
+    period: Period
+    audit_date: dt.date
+    root_name: str = ""
+    # Material from elsewhere (--reference DIR) that copied text is compared against.
+    reference: tuple[EvidenceFile, ...] = field(default=())
+
+
+class Check(Protocol):
+    ID: str
+
+    def check(self, files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterable[Finding]: ...
+
+
+CHECKS: dict[str, Check] = {
+    read_error.ID: read_error,
+    layout.ID: layout,
+    doc_elements.ID: doc_elements,
+    photos.ID: photos,
+    reuse.ID: reuse,
+    personal_data.ID: personal_data,
+    copying.ID: copying,
+    publication.ID: publication,
+    measures.ID: measures,
+}
+
+
+def run_checks(files: Sequence[EvidenceFile], ctx: CheckContext, only: Iterable[str] | None = None) -> list[Finding]:
+    """Run the registered checks (or `only` those ids) and collect their findings."""
+    wanted = set(only) if only is not None else None
+    found: list[Finding] = []
+    for check_id, module in CHECKS.items():
+        if wanted is not None and check_id not in wanted:
+            continue
+        found.extend(module.check(files, ctx))
+    return found

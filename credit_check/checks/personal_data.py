@@ -1,0 +1,20 @@
+"""D2 — personal data in material.
+
+(Not built yet.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from credit_check.model import EvidenceFile, Finding
+
+if TYPE_CHECKING:
+    from credit_check.checks import CheckContext
+
+ID = "personal-data"
+
+
+def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]:
+    yield from ()

@@ -1,0 +1,20 @@
+"""D7/D1 — activity photos: watermark stamp, EXIF, editing.
+
+(Not built yet.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from credit_check.model import EvidenceFile, Finding
+
+if TYPE_CHECKING:
+    from credit_check.checks import CheckContext
+
+ID = "photos"
+
+
+def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]:
+    yield from ()

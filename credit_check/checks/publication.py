@@ -1,0 +1,20 @@
+"""D4 — 双公示 published late or missing.
+
+(Not built yet.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from credit_check.model import EvidenceFile, Finding
+
+if TYPE_CHECKING:
+    from credit_check.checks import CheckContext
+
+ID = "double-publicity"
+
+
+def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]:
+    yield from ()

@@ -1,0 +1,148 @@
+"""Stage 3: facts. One extractor per file type; the only code that opens evidence files.
+
+`extract(path)` sniffs the real type from the first bytes (a `.pdf` that is really a JPEG is
+read as a JPEG, and says so), calls the extractor for it, and turns any exception into a
+recorded `error` — a bad file never stops the audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from credit_check.model import Extracted, Kind
+
+# Extensions by the kind of evidence they normally hold.
+DOCUMENT_EXT = frozenset({".pdf", ".docx", ".doc", ".wps", ".txt", ".ofd", ".rtf", ".html", ".htm", ".mht",
+                          ".mhtml", ".url", ".pptx", ".ppt"})
+PHOTO_EXT = frozenset({".jpg", ".jpeg", ".heic", ".heif"})
+IMAGE_EXT = frozenset({".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
+SHEET_EXT = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".et"})
+VIDEO_EXT = frozenset({".mp4", ".mov", ".avi", ".wmv", ".3gp", ".mkv"})
+
+MAX_BYTES_DEFAULT = 512 * 1024 * 1024  # files larger than this are not opened (setting: --max-file-mb)
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    ocr: bool = True  # use OCR where it is installed
+    max_bytes: int = MAX_BYTES_DEFAULT
+    max_pages: int = 200  # pages read per document; more are counted, not read
+
+
+def kind_for_suffix(suffix: str) -> Kind:
+    s = suffix.lower()
+    if s in PHOTO_EXT:
+        return Kind.PHOTO
+    if s in IMAGE_EXT:
+        return Kind.IMAGE
+    if s in SHEET_EXT:
+        return Kind.SPREADSHEET
+    if s in DOCUMENT_EXT:
+        return Kind.DOCUMENT
+    return Kind.OTHER
+
+
+def sniff(head: bytes) -> str | None:
+    """The real format from the first bytes: pdf, zip, ole, jpeg, png, heic, gif, bmp, tiff, webp."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc", b"ftypheim", b"ftypmsf1"):
+        return "heic"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head.startswith(b"BM"):
+        return "bmp"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "webp"
+    if b"%PDF-" in head:  # junk before %PDF is common in exports; pypdf copes with it
+        return "pdf"
+    return None
+
+
+_EXPECTED = {
+    ".pdf": {"pdf"}, ".docx": {"zip"}, ".xlsx": {"zip"}, ".xlsm": {"zip"}, ".pptx": {"zip"},
+    ".doc": {"ole"}, ".xls": {"ole"}, ".ppt": {"ole"}, ".wps": {"ole"}, ".et": {"ole"},
+    ".jpg": {"jpeg"}, ".jpeg": {"jpeg"}, ".png": {"png"}, ".heic": {"heic"}, ".heif": {"heic"},
+    ".gif": {"gif"}, ".bmp": {"bmp"}, ".tif": {"tiff"}, ".tiff": {"tiff"}, ".webp": {"webp"},
+}
+
+
+def _reader_for(fmt: str | None, suffix: str) -> tuple[Callable[[Path, ExtractOptions], Extracted], Kind] | None:
+    from credit_check.facts import docx, image, pdf, sheet, text
+
+    if fmt == "pdf":
+        return pdf.extract, Kind.DOCUMENT
+    if fmt in ("jpeg", "heic"):
+        return image.extract, Kind.PHOTO
+    if fmt in ("png", "gif", "bmp", "tiff", "webp"):
+        return image.extract, Kind.IMAGE
+    if fmt == "zip":
+        if suffix in (".xlsx", ".xlsm"):
+            return sheet.extract, Kind.SPREADSHEET
+        if suffix == ".docx":
+            return docx.extract, Kind.DOCUMENT
+        return None
+    if fmt == "ole":
+        if suffix in (".xls", ".et"):
+            return sheet.extract, Kind.SPREADSHEET
+        if suffix == ".docx":  # a password-protected OOXML file is an OLE container
+            return docx.extract, Kind.DOCUMENT
+        if suffix == ".xlsx":
+            return sheet.extract, Kind.SPREADSHEET
+        return None
+    if suffix == ".csv":
+        return sheet.extract, Kind.SPREADSHEET
+    if suffix in (".txt", ".url", ".html", ".htm", ".mht", ".mhtml"):
+        return text.extract, Kind.DOCUMENT
+    return None
+
+
+def extract(path: Path, options: ExtractOptions | None = None) -> Extracted:
+    """Facts of one file. Never raises for a bad file: the problem is in `Extracted.error`."""
+    options = options or ExtractOptions()
+    suffix = path.suffix.lower()
+    expected_kind = kind_for_suffix(suffix)
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return Extracted(kind=expected_kind, error="空文件（0 字节） / empty file")
+        if size > options.max_bytes:
+            return Extracted(kind=expected_kind,
+                             error=f"文件过大（{size // (1024 * 1024)} MB），未读取 / file too large, not read")
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        return Extracted(kind=expected_kind, error=f"无法打开文件 / cannot open: {exc.strerror or exc}")
+    fmt = sniff(head)
+    reader = _reader_for(fmt, suffix)
+    if reader is None:
+        if suffix in VIDEO_EXT:
+            return Extracted(kind=Kind.OTHER, facts={"video": True})
+        if expected_kind in (Kind.DOCUMENT, Kind.SPREADSHEET) and suffix in (".doc", ".wps", ".ppt", ".pptx", ".ofd"):
+            return Extracted(kind=expected_kind, facts={"format": suffix.lstrip(".")},
+                             error="该格式无法自动检查，请另存为 PDF 或 DOCX / format not readable, save as PDF or DOCX")
+        if expected_kind is not Kind.OTHER:
+            return Extracted(kind=expected_kind, error=(
+                f"文件内容与扩展名 {suffix} 不符或已损坏 / content does not match the {suffix} extension or is corrupt"))
+        return Extracted(kind=Kind.OTHER)
+    read, kind = reader
+    try:
+        result = read(path, options)
+    except MemoryError:
+        return Extracted(kind=kind, error="文件过大，内存不足 / file too large to read")
+    except Exception as exc:  # a corrupt file must become a finding, never a traceback
+        return Extracted(kind=kind, error=f"文件已损坏或无法解析 / corrupt or unreadable: {type(exc).__name__}: {exc}"[:300])
+    if fmt is not None and suffix in _EXPECTED and fmt not in _EXPECTED[suffix]:
+        facts = {**result.facts, "mislabelled": f"{suffix} → {fmt}"}
+        result = result.model_copy(update={"facts": facts})
+    return result

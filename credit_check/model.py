@@ -1,0 +1,158 @@
+"""The records that flow between the stages: files with their facts, findings, results.
+
+All records are frozen pydantic models built with keyword arguments. Field names that reach the
+JSON report are public (see docs/report-schema.md): add fields, never rename them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Kind(StrEnum):
+    DOCUMENT = "document"  # PDF, DOCX, DOC, WPS, TXT
+    PHOTO = "photo"  # camera pictures: JPEG, HEIC
+    SPREADSHEET = "spreadsheet"  # XLSX, XLS, CSV, ET
+    IMAGE = "image"  # screenshots and scans: PNG, BMP, GIF, TIFF
+    OTHER = "other"
+
+
+class Status(StrEnum):
+    MET = "met"
+    PARTIAL = "partial"
+    MISSING = "missing"
+    UNKNOWN = "unknown"  # a check could not decide (e.g. no OCR available)
+
+
+class Sheet(Frozen):
+    """One worksheet (or a CSV file) as text cells; dates are ISO strings."""
+
+    name: str
+    rows: tuple[tuple[str, ...], ...]
+
+
+class Extracted(Frozen):
+    """What a facts extractor read from one file. `facts` is public; `pages`/`sheets` are not."""
+
+    kind: Kind
+    facts: dict[str, Any] = Field(default_factory=dict)
+    pages: tuple[str, ...] = ()  # text per page (documents, OCR of images)
+    sheets: tuple[Sheet, ...] = ()
+    error: str | None = None  # why the file could not be read (a read-error finding follows)
+    # The date the content itself states (成文日期, EXIF time, stamp date), with its source.
+    content_date: dt.date | None = None
+    content_date_source: str | None = None
+
+
+class EvidenceFile(Frozen):
+    """One file of the evidence tree, with everything the checks may look at."""
+
+    path: str  # relative to the root, "/" separators, Unicode NFC
+    abs_path: Path
+    size: int
+    task: str | None  # task or bonus id this file supports, None when unfiled
+    kind: Kind
+    date: dt.date | None = None
+    date_source: str | None = None  # text | filename | exif | stamp | None
+    facts: dict[str, Any] = Field(default_factory=dict)
+    error: str | None = None
+    pages: tuple[str, ...] = ()
+    sheets: tuple[Sheet, ...] = ()
+    sha256: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pages)
+
+
+class Finding(Frozen):
+    """One problem found. `rule` is D1..D7 for the seed's deductions, else a plain id."""
+
+    rule: str
+    check: str
+    severity: Severity
+    path: str | None = None
+    page: int | None = None
+    task: str | None = None
+    message: str  # Simplified Chinese
+    fix: str = ""
+    message_en: str = ""
+    fix_en: str = ""
+    deduction: float = 0.0  # <= 0, stamped by scoring
+    related: tuple[str, ...] = ()  # other paths involved (pairs of copies, reused photos)
+
+
+class RequirementResult(Frozen):
+    id: str
+    label: str
+    status: Status
+    files: tuple[str, ...] = ()
+    satisfied: int = 0  # periods / items satisfied
+    required: int = 1
+    missing: tuple[str, ...] = ()  # human labels of what is missing (e.g. "第三季度")
+
+
+class TaskResult(Frozen):
+    id: str
+    title: str
+    units: tuple[str, ...]
+    points: float
+    score: float
+    status: Status
+    files: tuple[str, ...]
+    reasons: tuple[str, ...]
+    requirements: tuple[RequirementResult, ...] = ()
+
+
+class Score(Frozen):
+    total: float
+    max: float
+    pass_mark: float
+    tasks: float
+    bonus: float
+    deductions: float  # <= 0
+    disqualified: bool
+    passed: bool
+
+
+class Period(Frozen):
+    start: dt.date
+    end: dt.date
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Report(Frozen):
+    schema_id: str = Field(default="credit-check/report@1", serialization_alias="schema")
+    tool_name: str = "credit-check"
+    tool_version: str
+    root: str
+    period: Period
+    audit_date: dt.date
+    score: Score
+    tasks: tuple[TaskResult, ...]
+    bonus: tuple[TaskResult, ...]
+    findings: tuple[Finding, ...]
+    files: tuple[EvidenceFile, ...]
+    units: tuple[str, ...] = ()  # all responsible units, catalogue order
+    unit_of_task: dict[str, tuple[str, ...]] = Field(default_factory=dict)
