@@ -121,6 +121,7 @@ class TaskResult(Frozen):
     files: tuple[str, ...]
     reasons: tuple[str, ...]
     requirements: tuple[RequirementResult, ...] = ()
+    primary: str = ""  # 一级指标 (empty for bonus items)
 
 
 class Score(Frozen):

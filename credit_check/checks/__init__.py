@@ -18,6 +18,7 @@ from typing import Protocol
 from credit_check.catalogue import Catalogue
 from credit_check.checks import (
     copying,
+    doc_elements,
     layout,
     measures,
     personal_data,
@@ -25,7 +26,6 @@ from credit_check.checks import (
     publication,
     read_error,
     reuse,
-    doc_elements,
 )
 from credit_check.model import EvidenceFile, Finding, Period
 
@@ -35,7 +35,8 @@ class CheckContext:
     catalogue: Catalogue
     period: Period
     audit_date: dt.date
-    root_name: str = ""
+    folders: tuple[str, ...] = ()  # every folder of the tree, display paths
+    unreadable: tuple[str, ...] = ()  # folders that could not be listed
     # Material from elsewhere (--reference DIR) that copied text is compared against.
     reference: tuple[EvidenceFile, ...] = field(default=())
 

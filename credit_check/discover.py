@@ -1,0 +1,137 @@
+"""Stage 2: discover. Walk the evidence tree once and map every file to its task by folder name.
+
+A folder (or file) whose name starts with a task id holds that task's evidence, sub-folders
+included; the nearest such ancestor wins. Accepted forms: `1.1`, `1.1 成立领导小组`, `1.1、…`,
+`1-1`, `01.1`, `1．1`, the seed's own `一、1` / `六、1` / `七（二）1`, and for bonus items `B1`,
+`加分项1`, `加分项（1）`. System litter (Thumbs.db, .DS_Store, desktop.ini, ~$ lock files) is
+skipped silently. Names that are not valid UTF-8 (GBK snapshots) or that are GBK bytes shown as
+Latin-1 mojibake are recovered for display; the file is still opened by its real name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+# Written by `credit-check init` into each folder; describes what the folder needs, is not evidence.
+NOTE_NAME = "_材料要求.txt"
+
+_LITTER_NAMES = frozenset({"thumbs.db", ".ds_store", "desktop.ini", "ehthumbs.db", ".localized", NOTE_NAME.lower()})
+_LITTER_DIRS = frozenset({".git", "__macosx", "$recycle.bin", "system volume information", ".svn", ".credit-check"})
+_LITTER_PREFIXES = ("~$", ".~lock.", "._", "~WRL")
+
+_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ARABIC_ID = re.compile(r"^\s*[(（]?0?([1-9])\s*[.．\-_、]\s*0?([1-9])(?!\d)(?![.．]\d)")
+_SEED_ID = re.compile(r"^\s*([一二三四五六七])\s*[、.．,，]?\s*(?:[(（]([一二三四五六七八九])[)）])?\s*([1-9])(?!\d)")
+_BONUS_ID = re.compile(r"^\s*(?:B|b|加分项?)\s*[-_、.．:：（(]?\s*([1-9])(?!\d)")
+
+
+@dataclass(frozen=True)
+class Discovered:
+    path: str  # display path: relative, "/" separators, NFC
+    abs_path: Path
+    size: int
+    task: str | None
+    name_encoding: str | None = None  # "gbk" when the name was recovered from GBK bytes
+
+
+@dataclass(frozen=True)
+class Tree:
+    root: Path
+    files: tuple[Discovered, ...]
+    folders: tuple[str, ...]  # every folder's display path (for layout checks)
+    unreadable: tuple[str, ...]  # folders that could not be listed
+
+
+def task_id_of(name: str, known: Collection[str]) -> str | None:
+    """The task or bonus id a folder or file name starts with, if it is one of `known`."""
+    name = unicodedata.normalize("NFKC", name)
+    candidate: str | None = None
+    if m := _ARABIC_ID.match(name):
+        candidate = f"{m.group(1)}.{m.group(2)}"
+    elif m := _SEED_ID.match(name):
+        primary, secondary, number = _CN_NUM[m.group(1)], m.group(2), int(m.group(3))
+        if primary == 7 and secondary == "二":  # 七（二） restarts its numbering at 1 (DOMAIN.md)
+            number += 3
+        candidate = f"{primary}.{number}"
+    elif m := _BONUS_ID.match(name):
+        candidate = f"B{m.group(1)}"
+    return candidate if candidate in known else None
+
+
+def display_name(raw: str) -> tuple[str, str | None]:
+    """A readable NFC name, and "gbk" when it had to be recovered from GBK bytes."""
+    if any("\udc80" <= ch <= "\udcff" for ch in raw):  # undecodable bytes kept by surrogateescape
+        data = raw.encode("utf-8", "surrogateescape")
+        for codec in ("gb18030", "big5"):
+            try:
+                return unicodedata.normalize("NFC", data.decode(codec)), "gbk"
+            except UnicodeDecodeError:
+                continue
+        return unicodedata.normalize("NFC", data.decode("utf-8", "replace")), "unknown"
+    fixed = _unmojibake(raw)
+    if fixed is not None:
+        return unicodedata.normalize("NFC", fixed), "gbk"
+    return unicodedata.normalize("NFC", raw), None
+
+
+def _unmojibake(name: str) -> str | None:
+    """GBK bytes that a tool decoded as Latin-1 or CP437 (zip files): `ÐÅÓÃ` → `信用`."""
+    if name.isascii() or any(ord(ch) > 0xFF and ch not in _CP437_HIGH for ch in name):
+        return None
+    for codec in ("latin-1", "cp437"):
+        try:
+            recovered = name.encode(codec).decode("gb18030")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if recovered != name and sum("\u4e00" <= ch <= "\u9fff" for ch in recovered) >= 2:
+            return recovered
+    return None
+
+
+_CP437_HIGH = frozenset(bytes(range(0x80, 0x100)).decode("cp437"))
+
+
+def is_litter(name: str) -> bool:
+    low = name.lower()
+    return low in _LITTER_NAMES or name.startswith(_LITTER_PREFIXES)
+
+
+def discover(root: Path, known_ids: Collection[str]) -> Tree:
+    """Walk `root` once (links to folders are not followed) and map files to task ids."""
+    files: list[Discovered] = []
+    folders: list[str] = []
+    unreadable: list[str] = []
+
+    def walk(directory: Path, rel: str, task: str | None) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            unreadable.append(rel or ".")
+            return
+        for entry in entries:
+            shown, encoding = display_name(entry.name)
+            child_rel = f"{rel}/{shown}" if rel else shown
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name.lower() in _LITTER_DIRS:
+                        continue
+                    folders.append(child_rel)
+                    walk(Path(entry.path), child_rel, task_id_of(shown, known_ids) or task)
+                    continue
+                if not entry.is_file() or is_litter(shown):
+                    continue
+                size = entry.stat().st_size
+            except OSError:
+                unreadable.append(child_rel)
+                continue
+            own = task_id_of(shown, known_ids) if task is None else None
+            files.append(Discovered(path=child_rel, abs_path=Path(entry.path), size=size,
+                                    task=task or own, name_encoding=encoding))
+
+    walk(root, "", None)
+    return Tree(root=root, files=tuple(files), folders=tuple(folders), unreadable=tuple(unreadable))

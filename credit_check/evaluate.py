@@ -1,0 +1,162 @@
+"""Task checks: for each task (and bonus item), which evidence requirements are met, by which
+files, and what is missing.
+
+A requirement counts the task's files whose material and keywords fit (`classify`):
+- `once`: at least `count` such files; files dated outside the period do not count.
+- `quarterly` / `monthly`: at least `count` *dated* files in each quarter / month of the period.
+- `per_domain`: files naming at least `count` different 重点领域 or 细分领域.
+A requirement is `met`, `partial` (some periods covered), `missing` (nothing), or `unknown` when
+undated files could fill the gaps but their dates cannot be read — the tool does not guess.
+A task is `met` when all its requirements are, `missing` when none has any evidence, `unknown`
+when any requirement is unknown, else `partial`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from credit_check.catalogue.models import Bonus, Cadence, Catalogue, Requirement, Task
+from credit_check.classify import materials, matches_keywords
+from credit_check.model import EvidenceFile, Finding, Period, RequirementResult, Severity, Status, TaskResult
+
+_QUARTER_CN = ("第一季度", "第二季度", "第三季度", "第四季度")
+
+
+def buckets(period: Period, cadence: Cadence) -> list[tuple[str, dt.date, dt.date]]:
+    """Calendar quarters or months overlapping the period, clipped to it, with Chinese labels."""
+    out: list[tuple[str, dt.date, dt.date]] = []
+    year, month = period.start.year, period.start.month
+    if cadence is Cadence.QUARTERLY:
+        month = 3 * ((month - 1) // 3) + 1
+    step = 3 if cadence is Cadence.QUARTERLY else 1
+    while dt.date(year, month, 1) <= period.end:
+        first = dt.date(year, month, 1)
+        nxt = dt.date(year + (month + step - 1) // 12, (month + step - 1) % 12 + 1, 1)
+        last = nxt - dt.timedelta(days=1)
+        label = f"{year}年{_QUARTER_CN[(month - 1) // 3]}" if step == 3 else f"{year}年{month}月"
+        out.append((label, max(first, period.start), min(last, period.end)))
+        year, month = nxt.year, nxt.month
+    return out
+
+
+def _evaluate_requirement(req: Requirement, files: Sequence[EvidenceFile], period: Period,
+                          catalogue: Catalogue) -> RequirementResult:
+    wanted = set(req.material)
+    fitting = [f for f in files if f.error is None and wanted & materials(f) and matches_keywords(f, req.keywords)]
+    in_period = [f for f in fitting if f.date is not None and period.contains(f.date)]
+    undated = [f for f in fitting if f.date is None]
+    base = {"id": req.id, "label": req.label}
+
+    if req.cadence is Cadence.ONCE:
+        usable = in_period + undated
+        got = min(len(usable), req.count)
+        status = Status.MET if got >= req.count else (Status.PARTIAL if got else Status.MISSING)
+        return RequirementResult(**base, status=status, files=tuple(f.path for f in usable), satisfied=got,
+                                 required=req.count, missing=() if status is Status.MET else (req.label,))
+
+    if req.cadence is Cadence.PER_DOMAIN:
+        names = catalogue.all_subdomains()
+        seen: dict[str, list[str]] = {}
+        for f in in_period + undated:
+            text = f"{f.path} {f.facts.get('title') or ''} {f.text[:2000]}"
+            for name in names:
+                if name in text:
+                    seen.setdefault(name, []).append(f.path)
+        got = min(len(seen), req.count)
+        status = Status.MET if got >= req.count else (
+            Status.UNKNOWN if (in_period or undated) else Status.MISSING)
+        used = tuple(dict.fromkeys(p for paths in seen.values() for p in paths))
+        return RequirementResult(**base, status=status, files=used, satisfied=got, required=req.count,
+                                 missing=() if status is Status.MET else (f"{req.label}（未识别出所属领域）",))
+
+    slots = buckets(period, req.cadence)
+    covered: list[str] = []
+    gaps: list[str] = []
+    used_files: list[str] = []
+    for label, first, last in slots:
+        inside = [f for f in in_period if f.date is not None and first <= f.date <= last]
+        if len(inside) >= req.count:
+            covered.append(label)
+        else:
+            gaps.append(label)
+        used_files.extend(f.path for f in inside)
+    if not gaps:
+        status = Status.MET
+    elif undated:
+        status = Status.UNKNOWN
+    elif covered:
+        status = Status.PARTIAL
+    else:
+        status = Status.MISSING
+    return RequirementResult(**base, status=status, files=tuple(used_files + [f.path for f in undated]),
+                             satisfied=len(covered), required=len(slots), missing=tuple(gaps))
+
+
+def _combine(results: Sequence[RequirementResult]) -> Status:
+    statuses = {r.status for r in results}
+    if not results or statuses == {Status.MET}:
+        return Status.MET if results else Status.UNKNOWN
+    if statuses == {Status.MISSING}:
+        return Status.MISSING
+    if Status.UNKNOWN in statuses:
+        return Status.UNKNOWN
+    return Status.PARTIAL
+
+
+def _fraction(r: RequirementResult) -> float:
+    return 0.0 if r.status is Status.MISSING else min(1.0, r.satisfied / max(1, r.required))
+
+
+def _reason(r: RequirementResult, cadence: Cadence, undated: int) -> str:
+    if r.status is Status.MET:
+        return f"已满足：{r.label}（{len(r.files)} 个文件）"
+    if cadence in (Cadence.QUARTERLY, Cadence.MONTHLY):
+        every = "每季度" if cadence is Cadence.QUARTERLY else "每月"
+        gaps = "、".join(r.missing) if r.satisfied else f"{every}均"
+        text = f"{gaps}无{r.label}" if r.missing else f"缺少{r.label}"
+        if r.status is Status.UNKNOWN:
+            text += f"（有 {undated} 个文件无法确定日期，请在文件名中注明日期）"
+        return text
+    if r.status is Status.UNKNOWN:
+        return f"无法确定：{r.missing[0] if r.missing else r.label}"
+    if r.status is Status.PARTIAL:
+        return f"不足：{r.label}（{r.satisfied}/{r.required}）"
+    return f"缺少：{r.label}"
+
+
+def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, catalogue: Catalogue,
+             *, bonus: bool = False) -> tuple[TaskResult, list[Finding]]:
+    """The result of one task or bonus item, and the evidence findings for its to-do list."""
+    mine = [f for f in files if f.task == item.id]
+    results = [_evaluate_requirement(r, mine, period, catalogue) for r in item.requirements]
+    status = _combine(results)
+    fraction = sum(_fraction(r) for r in results) / len(results) if results else 0.0
+    if bonus:  # a bonus item counts whole or not at all
+        score = item.points if status is Status.MET else 0.0
+    else:
+        score = round(item.points * fraction, 2)
+    reasons: list[str] = []
+    findings: list[Finding] = []
+    for req, res in zip(item.requirements, results, strict=True):
+        undated = sum(1 for f in mine if f.date is None and f.path in res.files)
+        reason = _reason(res, req.cadence, undated)
+        reasons.append(reason)
+        if res.status is Status.MET or bonus:
+            continue
+        severity = {Status.MISSING: Severity.ERROR, Status.PARTIAL: Severity.WARNING}.get(res.status, Severity.INFO)
+        findings.append(Finding(
+            rule="evidence", check=f"{res.status.value}:{req.id}", severity=severity, task=item.id,
+            message=f"{item.id} {item.title}：{reason}",
+            fix=f"补充{req.label}，放入任务 {item.id} 的文件夹" + ("，文件名注明日期（如 2024-05-12）"
+                                                         if req.cadence in (Cadence.QUARTERLY, Cadence.MONTHLY) else ""),
+            message_en=f"{item.id}: requirement '{req.label_en or req.id}' is {res.status.value}"
+                       + (f" (missing: {', '.join(res.missing)})" if res.missing else ""),
+            fix_en=f"add {req.label_en or req.label} to the folder of task {item.id}",
+        ))
+    result = TaskResult(
+        id=item.id, title=item.title, units=item.units, points=item.points, score=score, status=status,
+        files=tuple(f.path for f in mine), reasons=tuple(reasons), requirements=tuple(results),
+        primary=getattr(item, "primary", ""),
+    )
+    return result, findings

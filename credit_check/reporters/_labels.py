@@ -1,0 +1,128 @@
+"""Words and small lookups shared by the HTML, SARIF and JUnit reporters.
+
+Pure helpers over the `Report` records: label tables in Chinese and English, the choice between
+a finding's Chinese text and its English text, point formatting, and who must act on a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from credit_check.model import Finding, Report, Severity, Status, TaskResult
+
+LANGS = ("zh", "en")
+
+STATUS: Mapping[str, Mapping[Status, str]] = {
+    "zh": {Status.MET: "达标", Status.PARTIAL: "部分达标", Status.MISSING: "缺失", Status.UNKNOWN: "无法确定"},
+    "en": {Status.MET: "met", Status.PARTIAL: "partial", Status.MISSING: "missing", Status.UNKNOWN: "unknown"},
+}
+
+SEVERITY: Mapping[str, Mapping[Severity, str]] = {
+    "zh": {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"},
+    "en": {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"},
+}
+
+# Short names of the seed's deduction items D1..D7 (their order is part of the JSON contract).
+# The catalogue may retitle them; the Report does not carry catalogue titles yet, so these are
+# what rule descriptions fall back to.
+RULE_TITLES: Mapping[str, Mapping[str, str]] = {
+    "zh": {
+        "D1": "弄虚作假（抄袭、雷同、伪造）",
+        "D2": "违法违规公开个人隐私、商业秘密",
+        "D3": "失信惩戒措施不当使用或滥用",
+        "D4": "“双公示”数据迟报漏报瞒报",
+        "D5": "材料未分门别类、凌乱错讹",
+        "D6": "文件缺少红头、文号、公章",
+        "D7": "照片未使用水印相机拍摄",
+        "read-error": "文件无法读取",
+    },
+    "en": {
+        "D1": "Fraud in the material (copying, near-duplicates, forgery)",
+        "D2": "Unlawful disclosure of personal data or trade secrets",
+        "D3": "Improper or abusive use of dishonesty-punishment measures",
+        "D4": "Double-publicity data reported late, missed or concealed",
+        "D5": "Material not sorted by category, messy or hard to identify",
+        "D6": "Issued document lacks red header, document number or seal",
+        "D7": "Photo not taken with a real-time watermark camera app",
+        "read-error": "File could not be read",
+    },
+}
+
+DISQUALIFIED = {
+    "zh": "存在弄虚作假（D1）嫌疑：一经查实将取消验收资格，请逐条核实",
+    "en": "Suspected fraud (D1): confirmed fraud cancels the acceptance — verify each finding",
+}
+
+PRIMARY_NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+def check_lang(lang: str) -> str:
+    """Return `lang` when the reporters know it; a clear error otherwise (the CLI validates first)."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown report language {lang!r}; use one of {', '.join(LANGS)}")
+    return lang
+
+
+def message(finding: Finding, lang: str) -> str:
+    """The finding's message in `lang`, falling back to Chinese when no English text was written."""
+    return finding.message_en if lang == "en" and finding.message_en else finding.message
+
+
+def fix(finding: Finding, lang: str) -> str:
+    return finding.fix_en if lang == "en" and finding.fix_en else finding.fix
+
+
+def rule_id(finding: Finding) -> str:
+    """The rule and sub-check as one stable id: "D6/seal"; just "read-error" when they coincide."""
+    if not finding.check or finding.check == finding.rule:
+        return finding.rule
+    return f"{finding.rule}/{finding.check}"
+
+
+def rule_title(rule: str, lang: str) -> str:
+    return RULE_TITLES[lang].get(rule, "")
+
+
+def points(value: float) -> str:
+    """12.0 -> "12", 0.5 -> "0.5", -1.25 -> "-1.25": scores read like the catalogue's numbers."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
+
+
+def primary_key(task_id: str) -> str:
+    """The primary indicator number of a task: "1" for task "1.3" (ids are primary.number)."""
+    return task_id.split(".", 1)[0]
+
+
+def primary_label(task: TaskResult, lang: str) -> str:
+    """"一、制度建设" (zh) or "1. 制度建设" (en); the number alone when the title is unknown."""
+    key = primary_key(task.id)
+    index = int(key) - 1 if key.isdigit() else -1
+    if lang == "en":
+        return f"{key}. {task.primary}" if task.primary else f"Indicator {key}"
+    numeral = PRIMARY_NUMERALS[index] if 0 <= index < len(PRIMARY_NUMERALS) else key
+    return f"{numeral}、{task.primary}" if task.primary else f"一级指标{numeral}"
+
+
+def by_primary(tasks: tuple[TaskResult, ...]) -> dict[str, list[TaskResult]]:
+    """Tasks grouped by primary indicator number ("1"), groups and tasks in report order."""
+    groups: dict[str, list[TaskResult]] = {}
+    for task in tasks:
+        groups.setdefault(primary_key(task.id), []).append(task)
+    return groups
+
+
+def page(number: int | None, lang: str) -> str:
+    if number is None:
+        return ""
+    return f"page {number}" if lang == "en" else f"第{number}页"
+
+
+def units_of(finding: Finding, report: Report) -> tuple[str, ...]:
+    """Who must act on a finding: its task's units, else its deduction item's units (the pipeline
+    puts both in `unit_of_task`); () when nobody is named."""
+    return report.unit_of_task.get(finding.task or finding.rule) or report.unit_of_task.get(finding.rule) or ()
+
+
+def unreadable(report: Report) -> list[tuple[str, str]]:
+    """(path, reason) of every file that could not be read, in report order."""
+    return [(f.path, f.error) for f in report.files if f.error is not None]

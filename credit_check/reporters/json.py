@@ -1,0 +1,55 @@
+"""JSON report, schema `credit-check/report@1` (documented in docs/report-schema.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from credit_check.model import EvidenceFile, Finding, Report, TaskResult
+
+SCHEMA = "credit-check/report@1"
+
+
+def _task(t: TaskResult) -> dict[str, Any]:
+    return {
+        "id": t.id, "title": t.title, "primary": t.primary, "units": list(t.units), "points": t.points, "score": t.score,
+        "status": t.status.value, "files": list(t.files), "reasons": list(t.reasons),
+        "requirements": [r.model_dump(mode="json") for r in t.requirements],
+    }
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule, "check": f.check, "severity": f.severity.value, "path": f.path, "page": f.page,
+        "task": f.task, "message": f.message, "fix": f.fix, "deduction": f.deduction,
+        "message_en": f.message_en, "fix_en": f.fix_en, "related": list(f.related),
+    }
+
+
+def _file(f: EvidenceFile) -> dict[str, Any]:
+    return {
+        "path": f.path, "kind": f.kind.value, "task": f.task, "date": f.date.isoformat() if f.date else None,
+        "date_source": f.date_source, "facts": f.facts, "error": f.error, "size": f.size, "sha256": f.sha256,
+    }
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    s = report.score
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": report.tool_name, "version": report.tool_version},
+        "root": report.root,
+        "period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
+        "audit_date": report.audit_date.isoformat(),
+        "score": {"total": s.total, "max": s.max, "pass_mark": s.pass_mark, "tasks": s.tasks, "bonus": s.bonus,
+                  "deductions": s.deductions, "disqualified": s.disqualified, "passed": s.passed},
+        "tasks": [_task(t) for t in report.tasks],
+        "bonus": [_task(b) for b in report.bonus],
+        "findings": [_finding(f) for f in report.findings],
+        "files": [_file(f) for f in report.files],
+    }
+
+
+def render(report: Report, lang: str = "zh") -> str:
+    """The report as JSON text (UTF-8, Chinese kept readable). `lang` does not change the contract."""
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=2, default=str) + "\n"
