@@ -1,7 +1,7 @@
 """Stage 7: the command line. Thin: parse arguments, call the stages, write output, set the exit code.
 
 Exit codes: 0 done; 1 the score is under --fail-under, the result is disqualified, or a finding
-matches --fail-on; 2 a usage, argument or catalogue error.
+matches --fail-on; 2 a usage, argument or catalogue error; 3 an internal error (a bug: report it).
 """
 
 from __future__ import annotations
@@ -251,3 +251,9 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("credit-check: 已中断 / interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so in one line; CREDIT_CHECK_DEBUG=1 shows the traceback
+        if os.environ.get("CREDIT_CHECK_DEBUG"):
+            raise
+        typer.echo(f"credit-check: 内部错误 / internal error: {type(exc).__name__}: {exc} "
+                   "(set CREDIT_CHECK_DEBUG=1 for details and report it)", err=True)
+        sys.exit(3)

@@ -142,6 +142,8 @@ def extract(path: Path, options: ExtractOptions | None = None) -> Extracted:
         return Extracted(kind=kind, error="文件过大，内存不足 / file too large to read")
     except Exception as exc:  # a corrupt file must become a finding, never a traceback
         return Extracted(kind=kind, error=f"文件已损坏或无法解析 / corrupt or unreadable: {type(exc).__name__}: {exc}"[:300])
+    if result.kind is not kind:  # the sniffed format decides the kind, whatever the reader said
+        result = result.model_copy(update={"kind": kind})
     if fmt is not None and suffix in _EXPECTED and fmt not in _EXPECTED[suffix]:
         facts = {**result.facts, "mislabelled": f"{suffix} → {fmt}"}
         result = result.model_copy(update={"facts": facts})

@@ -1,0 +1,192 @@
+"""End-to-end: the CLI over real trees (real PDF, XLSX, JPEG files), exit codes, the JSON contract,
+bad input, and the promise that the evidence tree is never written to."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+from typer.testing import CliRunner
+
+from credit_check.cli import app
+
+runner = CliRunner()
+
+
+def simple_pdf(path: Path, lines: list[str]) -> Path:
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 14)
+    for i, line in enumerate(lines):
+        c.drawString(72, 770 - 24 * i, line)
+    c.save()
+    return path
+
+
+def small_tree(root: Path) -> Path:
+    (root / "一、制度建设" / "1.3 年度工作要点").mkdir(parents=True)
+    simple_pdf(root / "一、制度建设" / "1.3 年度工作要点" / "2024年交通运输工作要点.pdf",
+               ["2024年交通运输工作要点", "一、加强信用体系建设", "2024年2月1日"])
+    (root / "一、制度建设" / "1.4 领导小组会议").mkdir()
+    for m in (1, 4, 7):
+        simple_pdf(root / "一、制度建设" / "1.4 领导小组会议" / f"2024-{m:02d}-15 领导小组会议纪要.pdf",
+                   ["领导小组会议纪要", f"2024年{m}月15日"])
+    (root / "五、诚信宣传" / "5.1 宣传月").mkdir(parents=True)
+    Image.new("RGB", (64, 48), (120, 160, 200)).save(root / "五、诚信宣传" / "5.1 宣传月" / "活动照片.jpg")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["月份", "进展"])
+    ws.append(["2024-01", "成立专班"])
+    wb.save(root / "进展台账.xlsx")
+    (root / "新建文件夹").mkdir()
+    (root / "一、制度建设" / "1.3 年度工作要点" / "坏文件.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    (root / "一、制度建设" / "1.3 年度工作要点" / "空.docx").write_bytes(b"")
+    (root / "一、制度建设" / "1.3 年度工作要点" / "其实是图片.pdf").write_bytes(
+        (root / "五、诚信宣传" / "5.1 宣传月" / "活动照片.jpg").read_bytes())
+    (root / "Thumbs.db").write_bytes(b"junk")
+    return root
+
+
+def tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in sorted(os.walk(root)):
+        dirnames.sort()
+        for name in sorted(filenames + dirnames):
+            p = Path(dirpath) / name
+            st = p.lstat()
+            digest.update(f"{p}|{st.st_mode}|{st.st_size}|{st.st_mtime_ns}".encode("utf-8", "surrogateescape"))
+            if p.is_file():
+                digest.update(p.read_bytes())
+    return digest.hexdigest()
+
+
+def audit_json(root: Path, tmp_path: Path, *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    out = tmp_path / "out" / "report.json"
+    result = runner.invoke(app, ["audit", str(root), "--format", "json", "--output", str(out), "--no-cache",
+                                 "--no-ocr", "--audit-date", "2025-01-10", *extra])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_json_contract_and_read_only(tmp_path: Path) -> None:
+    root = small_tree(tmp_path / "evidence")
+    before = tree_hash(root)
+    code, report = audit_json(root, tmp_path, "--jobs", "2")
+    assert tree_hash(root) == before  # the evidence tree is byte-for-byte untouched
+    assert code == 0
+    assert report["schema"] == "credit-check/report@1"
+    assert set(report) >= {"schema", "tool", "root", "period", "score", "tasks", "bonus", "findings", "files"}
+    assert report["period"] == {"start": "2024-01-01", "end": "2024-12-31"}
+    assert set(report["score"]) >= {"total", "max", "pass_mark", "tasks", "bonus", "deductions", "disqualified"}
+    assert report["score"]["deductions"] <= 0
+    assert len(report["tasks"]) == 24 and len(report["bonus"]) == 7
+    for task in report["tasks"]:
+        assert set(task) >= {"id", "title", "units", "points", "score", "status", "files", "reasons"}
+        assert task["status"] in {"met", "partial", "missing", "unknown"}
+    for f in report["findings"]:
+        assert set(f) >= {"rule", "check", "severity", "path", "page", "task", "message", "fix", "deduction"}
+        assert f["severity"] in {"error", "warning", "info"} and f["deduction"] <= 0
+    paths = {f["path"] for f in report["files"]}
+    assert "Thumbs.db" not in paths
+    for p in paths:
+        assert "\\" not in p and unicodedata.is_normalized("NFC", p) and not p.startswith("/")
+    for f in report["files"]:
+        assert set(f) >= {"path", "kind", "task", "date", "date_source", "facts", "error"}
+
+    by_path = {f["path"]: f for f in report["files"]}
+    meeting = by_path["一、制度建设/1.4 领导小组会议/2024-04-15 领导小组会议纪要.pdf"]
+    assert meeting["task"] == "1.4" and meeting["date"] == "2024-04-15" and meeting["kind"] == "document"
+    assert by_path["进展台账.xlsx"]["task"] is None
+    tasks = {t["id"]: t for t in report["tasks"]}
+    assert tasks["1.4"]["status"] == "partial"
+    assert any("第四季度" in r for r in tasks["1.4"]["reasons"])
+
+    rules = {(f["rule"], f["check"], f["path"]) for f in report["findings"]}
+    assert ("D5", "unfiled", "进展台账.xlsx") in rules
+    assert ("D5", "junk-folder", "新建文件夹") in rules
+    errors = {f["path"]: f["check"] for f in report["findings"] if f["rule"] == "read-error"}
+    assert errors.get("一、制度建设/1.3 年度工作要点/空.docx") == "empty"
+    assert "一、制度建设/1.3 年度工作要点/坏文件.pdf" in errors
+    assert errors.get("一、制度建设/1.3 年度工作要点/其实是图片.pdf") == "mislabelled"
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    root = small_tree(tmp_path / "evidence")
+    assert audit_json(root, tmp_path, "--fail-under", "99")[0] == 1
+    assert audit_json(root, tmp_path, "--fail-under", "0")[0] == 0
+    assert audit_json(root, tmp_path, "--fail-on", "warning")[0] == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["audit", str(empty), "--no-cache", "--fail-on", "error"])
+    assert result.exit_code == 1  # every task is missing: error-level evidence findings
+
+
+@pytest.mark.parametrize("args", [
+    ["audit", "/nonexistent/folder"],
+    ["audit", "{root}", "--period", "2024"],
+    ["audit", "{root}", "--format", "pdf"],
+    ["audit", "{root}", "--catalogue", "{bad}"],
+    ["audit", "{root}", "--output", "{root}/report.json"],
+    ["audit", "{root}", "--audit-date", "yesterday"],
+    ["explain", "9.9"],
+])
+def test_usage_errors_exit_2_with_one_message(tmp_path: Path, args: list[str]) -> None:
+    root = tmp_path / "ev"
+    root.mkdir()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nsettings: {}\n", encoding="utf-8")
+    result = runner.invoke(app, [a.format(root=root, bad=bad) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert list(root.iterdir()) == []
+
+
+def test_init_scaffold_audits_clean_of_d5_and_all_missing(tmp_path: Path) -> None:
+    root = tmp_path / "new"
+    assert runner.invoke(app, ["init", str(root)]).exit_code == 0
+    for dirpath, dirnames, _ in os.walk(root):
+        for name in dirnames:
+            assert len(name) <= 24 and not set(name) & set('<>:"/\\|?*')
+    code, report = audit_json(root, tmp_path)
+    assert not [f for f in report["findings"] if f["rule"] == "D5"]
+    assert {t["status"] for t in report["tasks"]} == {"missing"}
+    assert report["files"] == []
+
+
+def test_indicators_explain_and_text_report(tmp_path: Path) -> None:
+    listing = runner.invoke(app, ["indicators"])
+    assert listing.exit_code == 0 and "7.4" in listing.output and "D7" in listing.output
+    task = runner.invoke(app, ["explain", "1.4"])
+    assert task.exit_code == 0 and "每季度" in task.output and "法规科" in task.output
+    rule = runner.invoke(app, ["explain", "d6"])
+    assert rule.exit_code == 0 and "红头" in rule.output
+    check = runner.invoke(app, ["explain", "layout"])
+    assert check.exit_code == 0 and "新建文件夹" in check.output
+    root = small_tree(tmp_path / "evidence")
+    text = runner.invoke(app, ["audit", str(root), "--no-cache", "--no-ocr"])
+    assert text.exit_code == 0
+    assert "得分" in text.output and "法规科" in text.output and "进展台账.xlsx" in text.output
+    english = runner.invoke(app, ["audit", str(root), "--no-cache", "--no-ocr", "--lang", "en"])
+    assert "Score" in english.output
+
+
+def test_cache_is_reused_and_lives_outside_the_tree(tmp_path: Path) -> None:
+    root = small_tree(tmp_path / "evidence")
+    cache = tmp_path / "cache"
+    before = tree_hash(root)
+    first = runner.invoke(app, ["audit", str(root), "--format", "json", "--cache-dir", str(cache), "--no-ocr"])
+    entries = list(cache.rglob("*.json"))
+    second = runner.invoke(app, ["audit", str(root), "--format", "json", "--cache-dir", str(cache), "--no-ocr"])
+    assert entries and len(list(cache.rglob("*.json"))) == len(entries)
+    assert json.loads(first.output)["files"] == json.loads(second.output)["files"]
+    assert tree_hash(root) == before

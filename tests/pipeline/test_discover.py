@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from credit_check.catalogue import load_catalogue
+from credit_check.discover import discover, display_name, task_id_of
+
+KNOWN = {t.id for t in load_catalogue().tasks} | {f"B{i}" for i in range(1, 8)}
+
+
+@pytest.mark.parametrize(("name", "task"), [
+    ("1.1", "1.1"), ("1.1 成立领导小组", "1.1"), ("1.1、领导小组", "1.1"), ("1-1", "1.1"), ("01.1", "1.1"),
+    ("1．1 全角", "1.1"), ("一、1", "1.1"), ("六、1 学习", "6.1"), ("七（二）1 试点", "7.4"), ("B1", "B1"),
+    ("加分项1", "B1"), ("加分项（3）", "B3"), ("4.5修复", "4.5"), ("1.1.领导小组", "1.1"),
+    ("2024.5.12 会议", None), ("1.10", None), ("8.1", None), ("新建文件夹", None), ("一、制度建设", None),
+])
+def test_task_ids_from_names(name: str, task: str | None) -> None:
+    assert task_id_of(name, KNOWN) == task
+
+
+def test_walk_maps_nearest_task_folder_and_skips_litter(tmp_path: Path) -> None:
+    (tmp_path / "一、制度建设" / "1.4 会议" / "第一季度").mkdir(parents=True)
+    (tmp_path / "一、制度建设" / "1.4 会议" / "第一季度" / "纪要.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "一、制度建设" / "1.4 会议" / "Thumbs.db").write_bytes(b"x")
+    (tmp_path / "一、制度建设" / "1.4 会议" / "~$纪要.docx").write_bytes(b"x")
+    (tmp_path / "一、制度建设" / "1.4 会议" / "2.1 nested").mkdir()
+    (tmp_path / "一、制度建设" / "1.4 会议" / "2.1 nested" / "a.pdf").write_bytes(b"x")
+    (tmp_path / "loose.pdf").write_bytes(b"x")
+    (tmp_path / ".DS_Store").write_bytes(b"x")
+    tree = discover(tmp_path, KNOWN)
+    got = {f.path: f.task for f in tree.files}
+    assert got == {"一、制度建设/1.4 会议/第一季度/纪要.pdf": "1.4", "一、制度建设/1.4 会议/2.1 nested/a.pdf": "2.1",
+                   "loose.pdf": None}
+
+
+def test_gbk_named_files_are_recovered(tmp_path: Path) -> None:
+    raw = "信用承诺书.pdf".encode("gbk")
+    folder = os.fsencode(str(tmp_path / "4.1 承诺"))
+    os.mkdir(folder)
+    with open(os.path.join(folder, raw), "wb") as fh:
+        fh.write(b"%PDF-1.4")
+    tree = discover(tmp_path, KNOWN)
+    assert [(f.path, f.task, f.name_encoding) for f in tree.files] == [("4.1 承诺/信用承诺书.pdf", "4.1", "gbk")]
+    assert tree.files[0].abs_path.is_file()  # still opened by its real (GBK) name
+
+
+def test_mojibake_names() -> None:
+    assert display_name("ÐÅÓÃ½»Í¨.pdf") == ("信用交通.pdf", "gbk")
+    assert display_name("report.pdf") == ("report.pdf", None)
+    assert display_name("Café.pdf") == ("Café.pdf", None)
