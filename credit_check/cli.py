@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +20,9 @@ from credit_check import __version__
 from credit_check.catalogue import Catalogue, CatalogueError, load_catalogue
 from credit_check.dates import parse_period
 from credit_check.model import Period, Report, Severity
+
+if TYPE_CHECKING:
+    from credit_check.pipeline import AuditOptions
 
 app = typer.Typer(
     name="credit-check",
@@ -135,9 +139,10 @@ def audit(
     outputs = [(fmt.value, output)] + [(name, path) for name, path in (
         ("json", json_out), ("html", html_out), ("sarif", sarif_out), ("junit", junit_out)) if path is not None]
     cache = None if no_cache else (cache_dir or default_cache_dir())
-    for path in [p for _, p in outputs if p is not None] + ([cache] if cache else []):
-        if _inside(path, root):
-            raise _fail(f"报告和缓存不能写入材料目录 / reports and cache must not go inside the evidence folder: {path}")
+    targets = [p for _, p in outputs if p is not None] + ([cache] if cache else [])
+    for target in targets:
+        if _inside(target, root):
+            raise _fail(f"报告和缓存不能写入材料目录 / reports and cache must not go inside the evidence folder: {target}")
 
     options = AuditOptions(root=root, catalogue=cat, period=Period(start=start, end=end), audit_date=today, ocr=ocr,
                            jobs=jobs, cache_dir=cache, reference=reference,
@@ -168,13 +173,12 @@ def _terminal_width() -> int:
         return 120
 
 
-def _run_with_progress(options: object, run: object) -> Report:
+def _run_with_progress(options: AuditOptions, run: Callable[..., Report]) -> Report:
     """Run the audit with a progress bar on stderr when stderr is a terminal, silently otherwise."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    assert callable(run)
     if not sys.stderr.isatty():
-        return run(options)  # type: ignore[no-any-return]
+        return run(options)
     with Progress(TextColumn("读取材料"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   transient=True) as bar:
         task = bar.add_task("files", total=None)
@@ -182,7 +186,7 @@ def _run_with_progress(options: object, run: object) -> Report:
         def tick(done: int, total: int, path: str) -> None:
             bar.update(task, completed=done, total=total)
 
-        return run(options, tick)  # type: ignore[no-any-return]
+        return run(options, tick)
 
 
 @app.command()

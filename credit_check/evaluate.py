@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from credit_check.catalogue.models import Bonus, Cadence, Catalogue, Requirement, Task
-from credit_check.classify import materials, matches_keywords
+from credit_check.classify import matches_keywords, materials
 from credit_check.model import EvidenceFile, Finding, Period, RequirementResult, Severity, Status, TaskResult
 
 _QUARTER_CN = ("第一季度", "第二季度", "第三季度", "第四季度")

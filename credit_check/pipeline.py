@@ -225,7 +225,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
     total = score(task_results, bonus_results, stamped, catalogue)
     masked_findings = mask_messages(stamped)
     report_files = [f.model_copy(update={"pages": (), "sheets": ()}) for f in files]
-    unit_of_task = {t.id: t.units for t in (*catalogue.tasks, *catalogue.bonus)}
+    unit_of_task = {t.id: t.units for t in catalogue.scored_items()}
     unit_of_task.update({d.id: d.units for d in catalogue.deductions})
     return Report(
         tool_version=__version__, root=unicodedata.normalize("NFC", str(options.root)), period=options.period,

@@ -160,11 +160,12 @@ class Catalogue(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Catalogue:
         seen: set[str] = set()
-        for item in (*self.tasks, *self.bonus, *self.deductions):
+        every: tuple[Task | Bonus | Deduction, ...] = (*self.tasks, *self.bonus, *self.deductions)
+        for item in every:
             if item.id in seen:
                 raise ValueError(f"duplicate id {item.id!r}")
             seen.add(item.id)
-        for task in (*self.tasks, *self.bonus):
+        for task in self.scored_items():
             for unit in task.units:
                 if unit not in self.units:
                     raise ValueError(f"{task.id}: unit {unit!r} is not in the top-level `units` list")
@@ -177,8 +178,11 @@ class Catalogue(_Strict):
     def max_points(self) -> float:
         return sum(t.points for t in self.tasks)
 
+    def scored_items(self) -> tuple[Task | Bonus, ...]:
+        return (*self.tasks, *self.bonus)
+
     def task(self, task_id: str) -> Task | Bonus | None:
-        for item in (*self.tasks, *self.bonus):
+        for item in self.scored_items():
             if item.id == task_id:
                 return item
         return None

@@ -123,8 +123,8 @@ def render(report: Report, lang: str = "zh", *, color: bool = False, width: int 
     if unread:
         con.print()
         con.print(Text(f"{t['unread']} ({len(unread)})", style="bold"))
-        for f in unread:
-            con.print(f"  {f.path}: {f.error}")
+        for bad in unread:
+            con.print(f"  {bad.path}: {bad.error}")
     con.print()
     con.print(f"{len(report.files)} {t['files']}, {len(report.findings)} {t['findings']}")
     return buf.getvalue()

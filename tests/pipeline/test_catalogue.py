@@ -18,7 +18,7 @@ def test_shipped_catalogue_has_every_task_bonus_and_deduction() -> None:
     assert [t.id for t in cat.tasks] == EXPECTED_TASKS
     assert [b.id for b in cat.bonus] == [f"B{i}" for i in range(1, 8)]
     assert [d.id for d in cat.deductions] == [f"D{i}" for i in range(1, 8)]
-    assert cat.deduction("D1") is not None and cat.deduction("D1").disqualify  # type: ignore[union-attr]
+    assert cat.deduction("D1") is not None and cat.deduction("D1").disqualify
     assert all(t.requirements for t in cat.tasks)
     assert set(cat.domains) == {"公路工程建设", "水运工程建设", "道路运输", "水路运输", "安全生产"}
 
@@ -27,7 +27,7 @@ def test_packaged_and_top_level_catalogue_are_the_same_file() -> None:
     assert default_catalogue_path().read_bytes() == (REPO_ROOT / "indicators.yaml").read_bytes()
 
 
-def _write(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
+def _write(tmp_path: Path, mutate) -> Path:
     data = yaml.safe_load((REPO_ROOT / "indicators.yaml").read_text(encoding="utf-8"))
     mutate(data)
     path = tmp_path / "cat.yaml"
@@ -43,7 +43,7 @@ def _write(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
     (lambda d: d["tasks"][0]["requirements"][0].update(cadence="weekly"), "requirements[0](id group-doc).cadence"),
     (lambda d: d["tasks"][0].update(units=["不存在科"]), "不存在科"),
 ])
-def test_catalogue_mistakes_name_the_file_and_yaml_path(tmp_path: Path, mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_catalogue_mistakes_name_the_file_and_yaml_path(tmp_path: Path, mutate, expected: str) -> None:
     path = _write(tmp_path, mutate)
     with pytest.raises(CatalogueError) as err:
         load_catalogue(path)

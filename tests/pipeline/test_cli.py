@@ -70,7 +70,7 @@ def tree_hash(root: Path) -> str:
     return digest.hexdigest()
 
 
-def audit_json(root: Path, tmp_path: Path, *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+def audit_json(root: Path, tmp_path: Path, *extra: str) -> tuple[int, dict]:
     out = tmp_path / "out" / "report.json"
     result = runner.invoke(app, ["audit", str(root), "--format", "json", "--output", str(out), "--no-cache",
                                  "--no-ocr", "--audit-date", "2025-01-10", *extra])
@@ -154,10 +154,10 @@ def test_usage_errors_exit_2_with_one_message(tmp_path: Path, args: list[str]) -
 def test_init_scaffold_audits_clean_of_d5_and_all_missing(tmp_path: Path) -> None:
     root = tmp_path / "new"
     assert runner.invoke(app, ["init", str(root)]).exit_code == 0
-    for dirpath, dirnames, _ in os.walk(root):
+    for _dirpath, dirnames, _ in os.walk(root):
         for name in dirnames:
             assert len(name) <= 24 and not set(name) & set('<>:"/\\|?*')
-    code, report = audit_json(root, tmp_path)
+    _code, report = audit_json(root, tmp_path)
     assert not [f for f in report["findings"] if f["rule"] == "D5"]
     assert {t["status"] for t in report["tasks"]} == {"missing"}
     assert report["files"] == []

@@ -44,7 +44,7 @@ def test_quarterly_meetings_met_partial_missing_unknown() -> None:
     result, findings = evaluate(task, out_of_period, YEAR, CAT)
     assert result.status is Status.MISSING and result.score == 0 and findings[0].severity is Severity.ERROR
 
-    undated = three + [doc("1.4/会议纪要.pdf", "1.4")]
+    undated = [*three, doc("1.4/会议纪要.pdf", "1.4")]
     result, findings = evaluate(task, undated, YEAR, CAT)
     assert result.status is Status.UNKNOWN
     assert findings[0].severity is Severity.INFO and "无法确定日期" in findings[0].message
