@@ -1,0 +1,224 @@
+"""Build the bundled sample evidence trees (real PDF, DOCX, XLSX, CSV, PNG and JPEG files).
+
+    python samples/build_samples.py            # rewrites samples/evidence and samples/fraud
+
+`evidence/` is a district's tree in mid-preparation: every task state (met, partial, missing,
+unknown) and every finding except fraud. `fraud/` holds the D1 cases (reused, edited and
+re-stamped photos, copied text), which disqualify a submission. Nothing here is real: names,
+numbers and ID numbers are invented (the ID numbers pass the checksum on purpose, to show D2).
+`tests/pipeline/test_samples.py` counts what each tree triggers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+
+from tests.builders.documents import FONT_PATH, Gongwen, build_docx, build_pdf  # noqa: E402
+from tests.builders.photos import PhotoSpec, Stamp, make_photo, resized, stamped_photo  # noqa: E402
+from tests.builders.sheets import resident_id, write_csv, write_xlsx  # noqa: E402
+
+T = dt.datetime
+SIZE = (1280, 960)
+ORGAN = "济南市莱芜区城乡交通运输局"
+
+
+def pdf(path: Path, title: str, date: str, *, number: str | None = "莱芜区交字〔2024〕12号",
+        seal: str | None = "image", header: bool = True, layout: str = "standard",
+        body: tuple[str, ...] | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = Gongwen(title=title, date=date, number=number, seal=seal, header=header, layout=layout)
+    if body is not None:
+        doc = Gongwen(title=title, date=date, number=number, seal=seal, header=header, layout=layout, body=body)
+    build_pdf(path, doc)
+
+
+def plain(path: Path, title: str, date: str, body: tuple[str, ...] | None = None) -> None:
+    """A non-issued document: minutes, summaries, news (no red header, no number, no seal)."""
+    pdf(path, title, date, number=None, seal=None, header=False, layout="plain", body=body)
+
+
+def xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_xlsx(path, sheets)
+
+
+def csv(path: Path, rows: list[list[object]], encoding: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(path, rows, encoding=encoding)
+
+
+def photo(path: Path, when: T, seed: int, **kwargs: object) -> None:
+    stamped_photo(path, when, seed=seed, size=SIZE, **kwargs)  # type: ignore[arg-type]
+
+
+def screenshot(path: Path, lines: list[str]) -> None:
+    """A browser screenshot of the government site (PNG, text as pixels)."""
+    img = Image.new("RGB", (1200, 700), "white")
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 0, 1200, 80), fill=(20, 80, 160))
+    font = ImageFont.truetype(FONT_PATH, 30)
+    d.text((30, 20), "济南市莱芜区人民政府 www.laiwu.gov.cn", font=font, fill="white")
+    for i, line in enumerate(lines):
+        d.text((60, 130 + 60 * i), line, font=font, fill=(30, 30, 30))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path)
+
+
+def minutes_body(topic: str) -> tuple[str, ...]:
+    return (f"会议时间：见文末。会议地点：局三楼会议室。主持人：局主要负责同志。会议议题：{topic}。",
+            "会议传达学习了上级关于社会信用体系建设的文件精神，研究部署了下一阶段信用交通县创建重点工作。",
+            "会议要求各科室、各单位对照任务分工，按月报送工作进展，确保各项任务按时完成。")
+
+
+def build_evidence(root: Path) -> None:
+    a = root / "一、制度建设"
+    pdf(a / "1.1 成立领导小组" / "关于成立信用交通县创建工作领导小组的通知.pdf",
+        "关于成立信用交通县创建工作领导小组的通知", "2024年3月5日", number="莱芜区交字〔2024〕8号")
+    xlsx(a / "1.1 成立领导小组" / "工作专班人员名单.xlsx", {"专班": [
+        ["姓名", "职务", "联系电话"], ["张波", "专班负责人", "138****5678"], ["刘佩", "成员", "139****1234"],
+        ["毕瑞卿", "成员", "0634-6221234"]]})
+    # 1.2: the plan lacks its seal (D6); monthly ledgers stop in September (partial).
+    pdf(a / "1.2 创建工作方案" / "关于印发信用交通县创建工作方案的通知.pdf",
+        "关于印发《莱芜区城乡交通运输局信用交通县创建工作方案》的通知", "2024年4月28日",
+        number="莱芜区交字〔2024〕19号", seal=None)
+    for month in range(1, 10):
+        xlsx(a / "1.2 创建工作方案" / "月度台账" / f"2024年{month}月工作台账.xlsx", {"台账": [
+            ["序号", "工作任务", "进展情况", "责任单位"], [1, "信用交通县创建", f"{month}月按计划推进", "法规科"]]})
+    screenshot(a / "1.2 创建工作方案" / "方案在区政府网站公开截图.png",
+               ["莱芜区城乡交通运输局“信用交通县（市、区）”创建工作方案", "发布时间：2024-05-06"])
+    (a / "1.3 年度工作要点").mkdir(parents=True, exist_ok=True)
+    build_docx(a / "1.3 年度工作要点" / "2024年全区交通运输工作要点.docx",
+               Gongwen(title="关于印发2024年全区交通运输工作要点的通知", number="莱芜区交字〔2024〕3号",
+                       date="2024年2月1日"))
+    for when in ("2024-03-20", "2024-06-18", "2024-09-12"):
+        plain(a / "1.4 领导小组会议" / f"{when} 领导小组会议纪要.pdf", "信用交通县创建工作领导小组会议纪要",
+              f"{when[:4]}年{int(when[5:7])}月{int(when[8:])}日", minutes_body("研究推进信用交通县创建工作"))
+    # The fourth meeting's minutes carry no date anywhere: the quarter cannot be confirmed (unknown).
+    plain(a / "1.4 领导小组会议" / "领导小组会议纪要（第四次）.pdf", "信用交通县创建工作领导小组会议纪要", "",
+          minutes_body("年度创建工作总结"))
+    photo(a / "1.4 领导小组会议" / "2024-03-20 会议照片.jpg", T(2024, 3, 20, 9, 32), 11)
+
+    b = root / "二、联动机制"
+    for when in ("2024-04-10", "2024-10-15"):
+        plain(b / "2.1 与市局联络" / f"{when} 与市交通运输局会商记录.pdf", "与市交通运输局共同研究信用交通县建设会议记录",
+              f"{when[:4]}年{int(when[5:7])}月{int(when[8:])}日", minutes_body("与市局共同研究创建工作"))
+    (b / "2.2 协调机制").mkdir(parents=True, exist_ok=True)
+
+    c = root / "三、信息管理"
+    for q, month in enumerate((2, 5, 8, 11)):
+        for n in (1, 2):
+            plain(c / "3.1 工作信息" / f"2024-{month:02d}-{10 + n} 信用工作信息{q + 1}-{n}.pdf",
+                  f"莱芜区交通运输局信用工作信息（{q + 1}-{n}）", f"2024年{month}月{10 + n}日",
+                  ("莱芜区交通运输局持续推进信用交通县创建，向“信用交通·山东”网站报送工作信息。",))
+    xlsx(c / "3.2 信用数据共享" / "2024年机动车维修企业信用数据.xlsx", {"机动车维修": [
+        ["企业名称", "统一社会信用代码", "信用等级", "评价年度"],
+        ["莱芜区顺达汽车维修有限公司", "91371202MA3C5PXE2X", "AA", 2024]]})
+
+    d = root / "四、信用应用"
+    template = ("信用承诺书", "本单位自愿作出以下承诺：严格遵守国家法律法规和规章，依法诚信经营；",
+                "所提交的材料真实、有效；如有违反，自愿接受相关部门依法依规作出的失信惩戒。")
+    for i, company in enumerate(("莱芜区顺达汽车维修有限公司", "莱芜区鹏程驾驶员培训学校", "莱芜区安通运输有限公司")):
+        extra = (f"承诺人：{company}", "日期：2024年6月1日")
+        if i == 1:  # a signatory wrote the legal representative's full ID number (D2, internal: warning)
+            extra += (f"法定代表人身份证号：{resident_id('370102', dt.date(1980, 5, 17), '032')}",)
+        plain(d / "4.1 信用承诺" / "信用承诺书" / f"信用承诺书-{company}.pdf", "信用承诺书", "2024年6月1日",
+              template[1:] + extra)
+    plain(d / "4.1 信用承诺" / "信用承诺制宣传告知材料.pdf", "关于推行信用承诺制的宣传告知", "2024年5月20日")
+    screenshot(d / "4.1 信用承诺" / "承诺书上传信用交通山东网站截图.png", ["信用交通·山东 信用承诺上传", "已上传 3 份"])
+    pdf(d / "4.2 信用评价" / "道路货运企业信用评价实施方案.pdf", "关于印发道路货运企业信用评价实施方案的通知",
+        "2024年7月2日", number="莱芜区交字[2024]23号")
+    xlsx(d / "4.2 信用评价" / "道路货运企业信用评价结果公示名单.xlsx", {"公示名单": [
+        ["企业名称", "信用等级", "联系人", "联系电话"],
+        ["莱芜区安通运输有限公司", "AA", "王某", "13869312345"],
+        ["莱芜区宏远物流有限公司", "A", "李某", "15963412378"]]})
+    (d / "4.3 分级分类监管").mkdir(parents=True, exist_ok=True)
+    plain(d / "4.4 信用结果应用" / "2024-08-06 招标投标信用查询记录.pdf", "招标投标项目信用报告查询记录",
+          "2024年8月6日", ("在公路养护工程招标中查询“信用交通·山东”信用评价结果并应用。",))
+    xlsx(d / "4.5 信用修复" / "2024年信用修复与双公示台账.xlsx", {"行政处罚": [
+        ["行政相对人名称", "决定文书号", "处罚决定日期", "公示日期"],
+        ["莱芜区安通运输有限公司", "莱交执罚〔2024〕101号", dt.date(2024, 4, 1), dt.date(2024, 4, 9)],
+        ["莱芜区宏远物流有限公司", "莱交执罚〔2024〕102号", dt.date(2024, 9, 27), dt.date(2024, 10, 14)],
+        ["莱芜区顺达汽车维修有限公司", "莱交执罚〔2024〕103号", dt.date(2024, 11, 4), None],
+        ["莱芜区鹏程驾驶员培训学校", "莱交执罚〔2024〕104号", dt.date(2024, 2, 5), dt.date(2024, 2, 22)]]})
+    csv(d / "4.5 信用修复" / "联合惩戒措施清单.csv", [
+        ["序号", "惩戒措施", "设定依据"],
+        [1, "限制参与政府采购", "《中华人民共和国政府采购法》第二十二条"],
+        [2, "列入重点监管对象，提高检查频次", "国办发〔2019〕35号"],
+        [3, "暂停办理所有行政许可", ""],
+        [4, "在本局门户网站通报批评", "局党组会议研究决定"]], encoding="gbk")
+
+    e = root / "五、诚信宣传"
+    pdf(e / "5.1 宣传月" / "关于开展信用交通宣传月活动的通知.pdf", "关于开展2024年信用交通宣传月活动的通知",
+        "2024年5月30日", number="莱芜区交字〔2024〕21号")
+    photo(e / "5.1 宣传月" / "照片" / "2024-06-12 宣传月活动现场1.jpg", T(2024, 6, 12, 10, 5), 21)
+    photo(e / "5.1 宣传月" / "照片" / "2024-06-12 宣传月活动现场2.jpg", T(2024, 6, 12, 10, 7), 22,
+          style="mark", position="bottom-right")
+    make_photo(e / "5.1 宣传月" / "照片" / "宣传月活动现场3.jpg",  # no watermark stamp (D7)
+               PhotoSpec(seed=23, size=SIZE, taken=T(2024, 6, 12, 10, 9)))
+    photo(e / "5.1 宣传月" / "照片" / "微信转发-宣传月活动现场4.jpg", T(2024, 6, 12, 10, 12), 24,
+          exif_time=False)  # stamp but EXIF stripped by a chat app (D7 warning)
+    photo(e / "5.1 宣传月" / "照片" / "2023年宣传月照片.jpg", T(2023, 6, 14, 15, 0), 25)  # outside the period
+    shutil.copyfile(e / "5.1 宣传月" / "照片" / "2024-06-12 宣传月活动现场1.jpg",
+                    e / "5.1 宣传月" / "照片" / "2024-06-12 宣传月活动现场1 - 副本.jpg")
+    plain(e / "5.1 宣传月" / "信用交通宣传月活动总结.pdf", "2024年信用交通宣传月活动总结", "2024年6月30日")
+    plain(e / "5.1 宣传月" / "宣传报道-莱芜区开展信用交通宣传月.pdf", "莱芜区开展信用交通宣传月活动", "2024年6月13日",
+          ("6月12日，莱芜区城乡交通运输局在汶源大街开展信用交通宣传月集中宣传活动。",))
+    pdf(e / "5.2 诚信典范培树" / "关于开展诚信典范培树活动的通知.pdf", "关于开展行业诚信典范培树活动的通知",
+        "2024年8月1日", number="莱芜区交字〔2024〕26号")
+    (e / "5.3 一把手谈信用").mkdir(parents=True, exist_ok=True)
+    (e / "5.4 主题活动").mkdir(parents=True, exist_ok=True)
+
+    f = root / "六、培训交流"
+    plain(f / "6.2 信用知识培训" / "2024-09-20 信用知识培训签到表.pdf", "信用知识和信用修复专题培训签到表", "2024年9月20日")
+    photo(f / "6.2 信用知识培训" / "2024-09-20 培训现场.jpg", T(2024, 9, 20, 14, 30), 31, style="daka")
+
+    pdf(root / "加分项" / "B6 经费保障" / "关于将信用体系建设经费纳入财政预算的通知.pdf",
+        "关于将交通运输信用体系建设经费纳入2024年财政预算的通知", "2024年1月15日", number="莱芜区财字〔2024〕2号")
+
+    # Disorder (D5) and unreadable files.
+    xlsx(root / "进展情况汇总.xlsx", {"汇总": [["任务", "进展"], ["1.1", "已完成"]]})
+    (root / "新建文件夹").mkdir(exist_ok=True)
+    (root / "五、诚信宣传" / "5.1 宣传月" / "损坏的活动方案.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Cat")
+
+
+def build_fraud(root: Path) -> None:
+    first = root / "5.1 宣传月" / "2024-06-12 活动现场.jpg"
+    photo(first, T(2024, 6, 12, 10, 5), 41)
+    # The same picture, resized, offered as evidence of another task (D1 reused).
+    resized(first, root / "5.4 主题活动" / "2024-09-03 诚信春运活动.jpg", 0.6)
+    # EXIF says Photoshop (D1 edited); the stamp and the EXIF clock disagree (D1 stamp-mismatch).
+    photo(root / "6.2 信用知识培训" / "2024-09-20 培训现场.jpg", T(2024, 9, 20, 14, 30), 42,
+          software="Adobe Photoshop 25.0 (Windows)")
+    make_photo(root / "6.2 信用知识培训" / "2024-09-21 现场指导.jpg", PhotoSpec(
+        seed=43, size=SIZE, stamp=Stamp(when=T(2024, 9, 21, 9, 0)), taken=T(2024, 9, 22, 16, 45)))
+    # A case study copied, nearly word for word, under two tasks (D1 copied).
+    case = ("莱芜区城乡交通运输局坚持把信用监管作为提升行业治理能力的重要抓手，创新推出“信易行”应用场景，"
+            "对信用等级为AA级以上的道路运输企业在年度审验、路检路查等环节给予便利。",
+            "截至2024年10月，全区已有37家企业享受“信易行”激励措施，累计减少现场检查86次，为企业节省成本约42万元。",
+            "下一步，我局将持续扩大“信易+”应用范围，推动信用红利惠及更多经营主体。")
+    plain(root / "7.3 信易+报道" / "信易行典型案例.pdf", "“信易行”典型场景案例", "2024年10月20日", case)
+    plain(root / "5.3 典型案例" / "诚信典型案例.pdf", "诚信典型案例材料", "2024年11月2日",
+          (case[0], case[1].replace("37家", "三十七家"), case[2]))
+
+
+def main() -> None:
+    for name, build in (("evidence", build_evidence), ("fraud", build_fraud)):
+        target = HERE / name
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir()
+        build(target)
+        count = sum(1 for p in target.rglob("*") if p.is_file())
+        print(f"{target}: {count} files")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from credit_check.catalogue import load_catalogue
+from credit_check.checks import CheckContext, layout, read_error
+from credit_check.model import EvidenceFile, Kind, Period, Severity
+
+CAT = load_catalogue()
+
+
+def ctx(folders: tuple[str, ...] = (), unreadable: tuple[str, ...] = ()) -> CheckContext:
+    return CheckContext(catalogue=CAT, period=Period(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+                        audit_date=dt.date(2025, 1, 1), folders=folders, unreadable=unreadable)
+
+
+def ef(path: str, task: str | None = "1.1", **kw: object) -> EvidenceFile:
+    return EvidenceFile(path=path, abs_path=Path("/x") / path, size=1, task=task, kind=Kind.DOCUMENT, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("name", "check"), [
+    ("新建 Microsoft Word 文档.docx", "junk-name"), ("新建 XLSX 工作表.xlsx", "junk-name"),
+    ("新建文本文档 (2).txt", "junk-name"), ("New Microsoft Word Document.docx", "junk-name"),
+    ("会议纪要 - 副本.pdf", "copy-name"), ("会议纪要 - 副本 (2).pdf", "copy-name"), ("会议纪要(1).pdf", "copy-name"),
+    ("会议纪要（1）.pdf", "copy-name"), ("会议纪要 - Copy.pdf", "copy-name"),
+    ("2024-05-12 领导小组会议纪要.pdf", None), ("第（一）季度.pdf", None), ("附件1.pdf", None),
+])
+def test_junk_and_copy_names(name: str, check: str | None) -> None:
+    found = [f.check for f in layout.check([ef(f"1.1 x/{name}")], ctx())]
+    assert found == ([check] if check else [])
+
+
+def test_unfiled_junk_folder_and_garbled_name() -> None:
+    files = [ef("汇总.xlsx", task=None), ef("1.1 x/乱码.pdf", facts={"name_encoding": "gbk"})]
+    found = list(layout.check(files, ctx(folders=("1.1 x", "新建文件夹", "新建文件夹 (2)", "1.1 x/第一季度"))))
+    assert sorted((f.check, f.path) for f in found) == [
+        ("garbled-name", "1.1 x/乱码.pdf"), ("junk-folder", "新建文件夹"), ("junk-folder", "新建文件夹 (2)"),
+        ("unfiled", "汇总.xlsx")]
+    assert all(f.rule == "D5" and f.severity is Severity.WARNING and f.message and f.fix for f in found)
+
+
+@pytest.mark.parametrize(("error", "check"), [
+    ("文件已加密 / encrypted", "encrypted"), ("空文件（0 字节） / empty file", "empty"),
+    ("文件过大（900 MB），未读取 / file too large, not read", "too-large"),
+    ("该格式无法自动检查，请另存为 PDF 或 DOCX / format not readable", "unsupported"),
+    ("文件已损坏或无法解析 / corrupt or unreadable: PdfReadError", "corrupt"),
+])
+def test_read_errors_are_classified(error: str, check: str) -> None:
+    found = list(read_error.check([ef("1.1 x/a.pdf", error=error)], ctx()))
+    assert [(f.rule, f.check, f.severity) for f in found] == [("read-error", check, Severity.ERROR)]
+    assert error in found[0].message
+
+
+def test_mislabelled_and_unreadable_folder() -> None:
+    found = list(read_error.check([ef("1.1 x/a.pdf", facts={"mislabelled": ".pdf → jpeg"})], ctx(unreadable=("2.1",))))
+    assert sorted((f.check, f.severity.value) for f in found) == [("mislabelled", "warning"),
+                                                                   ("unreadable-folder", "error")]
