@@ -14,7 +14,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Written by `credit-check init` into each folder; describes what the folder needs, is not evidence.
@@ -45,6 +45,7 @@ class Tree:
     files: tuple[Discovered, ...]
     folders: tuple[str, ...]  # every folder's display path (for layout checks)
     unreadable: tuple[str, ...]  # folders that could not be listed
+    task_folders: dict[str, str] = field(default_factory=dict)  # task id -> its (first) folder
 
 
 def task_id_of(name: str, known: Collection[str]) -> str | None:
@@ -106,6 +107,7 @@ def discover(root: Path, known_ids: Collection[str]) -> Tree:
     files: list[Discovered] = []
     folders: list[str] = []
     unreadable: list[str] = []
+    task_folders: dict[str, str] = {}
 
     def walk(directory: Path, rel: str, task: str | None) -> None:
         try:
@@ -121,7 +123,10 @@ def discover(root: Path, known_ids: Collection[str]) -> Tree:
                     if entry.name.lower() in _LITTER_DIRS:
                         continue
                     folders.append(child_rel)
-                    walk(Path(entry.path), child_rel, task_id_of(shown, known_ids) or task)
+                    own_id = task_id_of(shown, known_ids)
+                    if own_id:
+                        task_folders.setdefault(own_id, child_rel)
+                    walk(Path(entry.path), child_rel, own_id or task)
                     continue
                 if not entry.is_file() or is_litter(shown):
                     continue
@@ -134,4 +139,5 @@ def discover(root: Path, known_ids: Collection[str]) -> Tree:
                                     task=task or own, name_encoding=encoding))
 
     walk(root, "", None)
-    return Tree(root=root, files=tuple(files), folders=tuple(folders), unreadable=tuple(unreadable))
+    return Tree(root=root, files=tuple(files), folders=tuple(folders), unreadable=tuple(unreadable),
+                task_folders=task_folders)

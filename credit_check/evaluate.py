@@ -126,7 +126,7 @@ def _reason(r: RequirementResult, cadence: Cadence, undated: int) -> str:
 
 
 def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, catalogue: Catalogue,
-             *, bonus: bool = False) -> tuple[TaskResult, list[Finding]]:
+             *, bonus: bool = False, folder: str | None = None) -> tuple[TaskResult, list[Finding]]:
     """The result of one task or bonus item, and the evidence findings for its to-do list."""
     mine = [f for f in files if f.task == item.id]
     results = [_evaluate_requirement(r, mine, period, catalogue) for r in item.requirements]
@@ -146,7 +146,7 @@ def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, 
             continue
         severity = {Status.MISSING: Severity.ERROR, Status.PARTIAL: Severity.WARNING}.get(res.status, Severity.INFO)
         findings.append(Finding(
-            rule="evidence", check=f"{res.status.value}:{req.id}", severity=severity, task=item.id,
+            rule="evidence", check=f"{res.status.value}:{req.id}", severity=severity, task=item.id, path=folder,
             message=f"{item.id} {item.title}：{reason}",
             fix=f"补充{req.label}，放入任务 {item.id} 的文件夹" + ("，文件名注明日期（如 2024-05-12）"
                                                          if req.cadence in (Cadence.QUARTERLY, Cadence.MONTHLY) else ""),
@@ -157,6 +157,6 @@ def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, 
     result = TaskResult(
         id=item.id, title=item.title, units=item.units, points=item.points, score=score, status=status,
         files=tuple(f.path for f in mine), reasons=tuple(reasons), requirements=tuple(results),
-        primary=getattr(item, "primary", ""),
+        primary=getattr(item, "primary", ""), folder=folder,
     )
     return result, findings

@@ -122,6 +122,7 @@ class TaskResult(Frozen):
     reasons: tuple[str, ...]
     requirements: tuple[RequirementResult, ...] = ()
     primary: str = ""  # 一级指标 (empty for bonus items)
+    folder: str | None = None  # the task's folder in the tree, when there is one
 
 
 class Score(Frozen):

@@ -216,10 +216,12 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
 
     task_results = []
     for task in catalogue.tasks:
-        result, evidence = evaluate(task, files, options.period, catalogue)
+        folder = tree.task_folders.get(task.id)
+        result, evidence = evaluate(task, files, options.period, catalogue, folder=_mask(folder) if folder else None)
         task_results.append(result)
         findings.extend(evidence)
-    bonus_results = [evaluate(b, files, options.period, catalogue, bonus=True)[0] for b in catalogue.bonus]
+    bonus_results = [evaluate(b, files, options.period, catalogue, bonus=True, folder=tree.task_folders.get(b.id))[0]
+                     for b in catalogue.bonus]
 
     stamped = stamp_deductions(findings, catalogue)
     total = score(task_results, bonus_results, stamped, catalogue)

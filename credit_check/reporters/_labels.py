@@ -6,6 +6,8 @@ a finding's Chinese text and its English text, point formatting, and who must ac
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
 from credit_check.model import Finding, Report, Severity, Status, TaskResult
@@ -35,6 +37,7 @@ RULE_TITLES: Mapping[str, Mapping[str, str]] = {
         "D6": "文件缺少红头、文号、公章",
         "D7": "照片未使用水印相机拍摄",
         "read-error": "文件无法读取",
+        "evidence": "任务佐证材料不足",
     },
     "en": {
         "D1": "Fraud in the material (copying, near-duplicates, forgery)",
@@ -45,6 +48,7 @@ RULE_TITLES: Mapping[str, Mapping[str, str]] = {
         "D6": "Issued document lacks red header, document number or seal",
         "D7": "Photo not taken with a real-time watermark camera app",
         "read-error": "File could not be read",
+        "evidence": "Evidence for a task is incomplete",
     },
 }
 
@@ -117,6 +121,25 @@ def page(number: int | None, lang: str) -> str:
     return f"page {number}" if lang == "en" else f"第{number}页"
 
 
+MISSING = {"zh": "，缺少：{}", "en": "; missing: {}"}
+LIST_SEPARATOR = {"zh": "、", "en": ", "}
+
+
+def notes(task: TaskResult, lang: str) -> list[str]:
+    """The task's reasons, then each unmet requirement's progress ("月度工作记录 3/12"), naming
+    what is missing only when no reason already names it (the pipeline's reasons usually do)."""
+    lines = list(task.reasons)
+    said = "\n".join(task.reasons)
+    for requirement in task.requirements:
+        if requirement.status is Status.MET:
+            continue
+        line = f"{requirement.label} {requirement.satisfied}/{requirement.required}"
+        if requirement.missing and not all(gap in said for gap in requirement.missing):
+            line += MISSING[lang].format(LIST_SEPARATOR[lang].join(requirement.missing))
+        lines.append(line)
+    return lines
+
+
 def units_of(finding: Finding, report: Report) -> tuple[str, ...]:
     """Who must act on a finding: its task's units, else its deduction item's units (the pipeline
     puts both in `unit_of_task`); () when nobody is named."""
@@ -126,3 +149,26 @@ def units_of(finding: Finding, report: Report) -> tuple[str, ...]:
 def unreadable(report: Report) -> list[tuple[str, str]]:
     """(path, reason) of every file that could not be read, in report order."""
     return [(f.path, f.error) for f in report.files if f.error is not None]
+
+
+# Characters XML 1.0 (and HTML) cannot carry: C0 controls other than tab/newline/CR, U+FFFE/U+FFFF
+# and lone surrogates. POSIX file names may contain them; they must not make the output unparsable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` with characters XML cannot hold shown as visible escapes (\\x07)."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF else f"\\x{ord(m.group()):02x}",
+                        text)
+
+
+def clean_tree(root: ET.Element) -> ET.Element:
+    """Make every text, tail and attribute value of a tree safe for XML/HTML, in place."""
+    for element in root.iter():
+        if element.text:
+            element.text = xml_text(element.text)
+        if element.tail:
+            element.tail = xml_text(element.tail)
+        for key, value in list(element.attrib.items()):
+            element.set(key, xml_text(value))
+    return root

@@ -11,9 +11,9 @@ Layout (one `<testsuites>` root; its counts are the sums of its suites):
 - suite "加分项" / "bonus": a testcase per bonus item; `met` and `partial` pass, `missing` and
   `unknown` are skipped (an unclaimed bonus is no failure).
 - suite "问题" / "findings": a testcase per file that has findings or could not be read, plus
-  one for findings without a file. A file that could not be read is an `<error>`; otherwise any
-  error-severity finding makes a `<failure>`; warnings and notes alone pass and are listed in
-  `<system-out>`. The file path is the testcase name and its `file` attribute (GitLab shows it).
+  one per task for findings without a file (named "4.1 （不涉及具体文件）"). A file that could
+  not be read is an `<error>`; otherwise any error-severity finding makes a `<failure>`;
+  warnings and notes alone pass and are listed in `<system-out>`. The file path is the testcase name and its `file` attribute (GitLab shows it).
 
 Classnames are ASCII ("credit_check.tasks.indicator_1", "credit_check.findings") because Jenkins
 splits a classname at its last dot into package and class. Times are 0: the audit is not timed
@@ -33,7 +33,7 @@ WORDS = {
     "zh": {
         "score": "总分", "bonus": "加分项", "findings": "问题", "total": "总分", "eligible": "验收资格",
         "below": "未达到合格线", "disqualified": _labels.DISQUALIFIED["zh"],
-        "no-file": "（不涉及具体文件）", "unreadable": "无法读取", "fix": "修改建议：", "missing": "缺少：",
+        "no-file": "（不涉及具体文件）", "unreadable": "无法读取", "fix": "修改建议：",
         "pass-mark": "合格线",
     },
     "en": {
@@ -41,7 +41,7 @@ WORDS = {
         "eligible": "eligibility", "below": "below the pass mark",
         "disqualified": _labels.DISQUALIFIED["en"],
         "no-file": "(no particular file)", "unreadable": "could not be read", "fix": "Fix: ",
-        "missing": "missing: ", "pass-mark": "pass mark",
+        "pass-mark": "pass mark",
     },
 }
 
@@ -71,6 +71,7 @@ def render(report: Report, lang: str = "zh") -> str:
                [(_task_name(b), _task_outcome(b, lang, bonus=True), None) for b in report.bonus])
     _suite(root, words["findings"], "credit_check.findings", _finding_cases(report, lang))
     _count(root, root.findall("testsuite"))
+    _labels.clean_tree(root)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -138,11 +139,7 @@ def _task_name(task: TaskResult) -> str:
 def _task_outcome(task: TaskResult, lang: str, *, bonus: bool) -> _Outcome:
     status = _labels.STATUS[lang][task.status]
     message = f"{status} ({_labels.points(task.score)}/{_labels.points(task.points)})"
-    lines = list(task.reasons)
-    for requirement in task.requirements:
-        if requirement.missing:
-            lines.append(f"{requirement.label}: {WORDS[lang]['missing']}{'、'.join(requirement.missing)}")
-    text = "\n".join(lines)
+    text = "\n".join(_labels.notes(task, lang))
     if task.status is Status.UNKNOWN or (bonus and task.status is Status.MISSING):
         return _Outcome(kind="skipped", message=message, text=text)
     if task.status is Status.MET or bonus:
@@ -153,15 +150,17 @@ def _task_outcome(task: TaskResult, lang: str, *, bonus: bool) -> _Outcome:
 def _finding_cases(report: Report, lang: str) -> list[_Case]:
     words = WORDS[lang]
     unreadable = dict(_labels.unreadable(report))
-    by_path: dict[str | None, list[Finding]] = {}
+    # Key: (path, None) for a file; (None, task) for findings that name no file, one case per task.
+    groups: dict[tuple[str | None, str | None], list[Finding]] = {}
     for finding in report.findings:
-        by_path.setdefault(finding.path, []).append(finding)
+        key = (finding.path, None) if finding.path is not None else (None, finding.task)
+        groups.setdefault(key, []).append(finding)
     for unread in unreadable:
-        by_path.setdefault(unread, [])
+        groups.setdefault((unread, None), [])
     cases: list[_Case] = []
-    # Files in report order, the findings that name no file last.
-    for path in sorted(by_path, key=lambda p: p is None):
-        findings = by_path[path]
+    # Files in report order, then the findings that name no file.
+    for path, task in sorted(groups, key=lambda key: key[0] is None):
+        findings = groups[(path, task)]
         text = "\n".join(_finding_line(f, lang) for f in findings)
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if path is not None and path in unreadable:
@@ -172,7 +171,8 @@ def _finding_cases(report: Report, lang: str) -> list[_Case]:
                                type=" ".join(dict.fromkeys(_labels.rule_id(f) for f in errors)), text=text)
         else:
             outcome = _Outcome(out=text)
-        cases.append((path if path is not None else words["no-file"], outcome, path))
+        name = path if path is not None else f"{task or ''} {words['no-file']}".strip()
+        cases.append((name, outcome, path))
     return cases
 
 
