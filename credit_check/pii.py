@@ -8,8 +8,8 @@ What counts:
   7 9 10 5 8 4 2, sum mod 11 → ``10X98765432``), a known province code and a real birth date;
   15-digit legacy numbers with a province code and a real 19YYMMDD birth date.
 - Mobile numbers ``1[3-9]`` + 9 digits, also written ``138-1234-5678`` / ``+86 13812345678``.
-- Bank cards: 16–19 digits passing Luhn, starting with a card prefix (62 UnionPay, 4, 5, 3, 9,
-  60) or following a card word (银行卡, 卡号, 账号, 开户); never an ID-shaped number.
+- Bank cards: 16–19 digits passing Luhn, after a card word (银行卡, 卡号, 账号, 开户), or without one
+  when they look like a UnionPay card (62…, 16 or 19 digits); never an ID-shaped number.
 
 What does not count: masked values (``370116********1234``, ``138****5678``), 18-digit numbers with
 a wrong check digit (order and invoice numbers), unified social credit codes (GB 32100, a
@@ -45,15 +45,16 @@ _CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _CANDIDATE = re.compile(
     r"(?P<run>(?<![0-9])\d{11,19}[Xx]?(?![0-9]))"
     r"|(?P<phone>(?<![0-9])1[3-9]\d[- ]\d{4}[- ]\d{4}(?![0-9]))"
-    r"|(?P<card>(?<![0-9])\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?(?![0-9]))"
+    r"|(?P<card>(?<![0-9])\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,2}[\dXx]?)?(?![0-9]))"
+    r"|(?P<spaced>(?<![0-9])\d{6}[ -]\d{8}[ -]\d{3}[\dXx](?![0-9]))"  # IDs as 6-8-4, often from OCR
 )
 _CONTEXT = {
     RESIDENT_ID: re.compile(r"身份证|证件|公民身份|身份号码|居民身份"),
     MOBILE: re.compile(r"电话|手机|联系方式|联系人|移动电话|Tel|tel|TEL|电\s*话"),
     BANK_CARD: re.compile(r"银行卡|卡号|账号|帐号|开户|银行账户|收款"),
 }
-_CREDIT_CONTEXT = re.compile(r"信用代码|社会信用|组织机构代码|纳税人识别号|税号")
-_CARD_PREFIX = ("62", "60", "4", "5", "3", "9")
+_CREDIT_CONTEXT = re.compile(r"信用代码|社会信用|组织机构代码|纳税人识别号|税号|注册号|营业执照")
+_CARD_PREFIX = ("62",)  # UnionPay; other cards are reported only after a card word
 _CONTEXT_WINDOW = 24
 
 
@@ -142,8 +143,8 @@ def _classify(value: str, digits: str, before: str, text: str, start: int, end: 
         return None  # digits inside a credit code or another letter-and-digit code
     credit_context = bool(_CREDIT_CONTEXT.search(before))
     if n in (15, 18) and is_resident_id(digits):
-        if credit_context and credit_code_ok(digits):
-            return None  # an all-digit credit code that also happens to pass as an ID
+        if credit_context and (n == 15 or credit_code_ok(digits)):
+            return None  # a company's registration number or all-digit credit code that passes as an ID
         return RESIDENT_ID, n == 18 or bool(_CONTEXT[RESIDENT_ID].search(before))
     if n == 11 and digits[0] == "1" and digits[1] in "3456789":
         return MOBILE, bool(_CONTEXT[MOBILE].search(before))
@@ -151,7 +152,7 @@ def _classify(value: str, digits: str, before: str, text: str, start: int, end: 
         if credit_context and credit_code_ok(digits):
             return None
         card_context = bool(_CONTEXT[BANK_CARD].search(before))
-        if card_context or digits.startswith(_CARD_PREFIX):
+        if card_context or (n in (16, 19) and digits.startswith(_CARD_PREFIX)):
             return BANK_CARD, card_context
     return None
 
@@ -169,8 +170,8 @@ def find_personal_data(text: str, context: str = "") -> list[Hit]:
         found = _classify(value, digits, before, text, start, m.end())
         if found is not None:
             kind, confident = found
-            if m.lastgroup == "card" and kind != BANK_CARD:
-                continue  # grouped in fours is how cards are written, not IDs or phones
+            if m.lastgroup in ("card", "spaced") and kind == MOBILE:
+                continue  # a phone number is never written in these groups
             hits.append(Hit(kind=kind, start=start, end=m.end(), masked=mask_value(value), confident=confident))
     return hits
 

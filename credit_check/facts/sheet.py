@@ -3,13 +3,14 @@
 Cells become text: dates as ISO strings (``2024-05-06``, or ``2024-05-06 09:30:00`` with a time),
 whole numbers without ``.0``, empty cells as ``""``. Row i of `Sheet.rows` is spreadsheet row i+1
 (empty rows are kept so that row numbers in findings match what Excel shows). CSV files are read
-as UTF-8 (with or without BOM), else GB18030 (a superset of GBK).
+as UTF-8 (with or without BOM), UTF-16 (with BOM), else GB18030 (a superset of GBK); the delimiter
+(comma, tab, semicolon, bar) is sniffed.
 
 Public facts keys:
 - ``sheets`` (int): number of worksheets read (1 for CSV).
 - ``rows`` (int): total rows read over all sheets.
 - ``truncated`` (list of str): sheets cut at `MAX_ROWS` rows (present only when any was cut).
-- ``encoding`` (str): CSV only — ``utf-8``, ``utf-8-sig`` or ``gb18030``.
+- ``encoding`` (str): CSV only — ``utf-8``, ``utf-8-sig``, ``utf-16`` or ``gb18030``.
 - ``ledger`` (null or dict): the first sheet that looks like a 双公示 ledger:
   ``{"kind": "licence"|"penalty"|"mixed", "sheet": name, "header_row": n,
   "columns": {"decision_date": header, "publication_date": header, "document_number": header,
@@ -131,7 +132,8 @@ def _read_xlsx(path: Path) -> tuple[list[Sheet], list[str]]:
 
     sheets: list[Sheet] = []
     truncated: list[str] = []
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    fh = path.open("rb")  # a file object: openpyxl would refuse names like 台账.XLSX.bak by extension
+    wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     try:
         for ws in wb.worksheets:
             if hasattr(ws, "reset_dimensions"):
@@ -145,6 +147,7 @@ def _read_xlsx(path: Path) -> tuple[list[Sheet], list[str]]:
             sheets.append(Sheet(name=ws.title, rows=_trim(rows)))
     finally:
         wb.close()
+        fh.close()
     return sheets, truncated
 
 
@@ -174,6 +177,8 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     """Text and encoding of CSV bytes: UTF-8 with BOM, UTF-8, else GB18030 (covers GBK)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -217,7 +222,7 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
         except Exception as exc:
             reason = ENCRYPTED if "encrypt" in str(exc).lower() else f"XLS 文件已损坏 / corrupt XLS: {exc}"[:200]
             return Extracted(kind=Kind.SPREADSHEET, error=reason)
-    elif head.startswith(b"PK"):
+    elif head.startswith(b"PK\x03\x04"):
         try:
             sheets, truncated = _read_xlsx(path)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
