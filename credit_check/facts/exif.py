@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,8 @@ class ExifInfo:
 
 def clean_text(value: Any) -> str | None:
     """A tag value as text: bytes decoded, NULs and padding removed, empty → None."""
+    if isinstance(value, str) and any("\x80" <= ch <= "\xff" for ch in value) and max(value) <= "\xff":
+        value = value.encode("latin-1")  # Pillow decodes ASCII tags as Latin-1; phones write UTF-8 (美图秀秀)
     if isinstance(value, bytes):
         for encoding in ("utf-8", "gb18030"):
             try:
@@ -123,20 +126,24 @@ def _gps(gps_ifd: dict[int, Any], notes: list[str]) -> tuple[float, float] | Non
 def read_exif(image: Image.Image) -> ExifInfo:
     """The EXIF of an opened (not decoded) picture; never raises."""
     notes: list[str] = []
-    try:
-        exif = image.getexif()
-    except Exception as exc:  # broken APP1: read nothing, say why
-        return ExifInfo(notes=(f"EXIF 无法解析 / EXIF unreadable: {type(exc).__name__}",))
-    main: dict[int, Any] = dict(exif.items())
-    sub: dict[int, Any] = {}
-    gps_ifd: dict[int, Any] = {}
-    for tag, target, name in ((ExifTags.IFD.Exif, sub, "Exif"), (ExifTags.IFD.GPSInfo, gps_ifd, "GPS")):
-        if tag not in main:
-            continue
+    with warnings.catch_warnings(record=True) as caught:  # Pillow warns on bad offsets and reads on
+        warnings.simplefilter("always")
         try:
-            target.update(exif.get_ifd(tag))
-        except Exception as exc:
-            notes.append(f"{name} IFD 损坏 / {name} IFD broken: {type(exc).__name__}")
+            exif = image.getexif()
+        except Exception as exc:  # broken APP1: read nothing, say why
+            return ExifInfo(notes=(f"EXIF 无法解析 / EXIF unreadable: {type(exc).__name__}",))
+        main: dict[int, Any] = dict(exif.items())
+        sub: dict[int, Any] = {}
+        gps_ifd: dict[int, Any] = {}
+        for tag, target, name in ((ExifTags.IFD.Exif, sub, "Exif"), (ExifTags.IFD.GPSInfo, gps_ifd, "GPS")):
+            if tag not in main:
+                continue
+            try:
+                target.update(exif.get_ifd(tag))
+            except Exception as exc:
+                notes.append(f"{name} IFD 损坏 / {name} IFD broken: {type(exc).__name__}")
+    if caught:
+        notes.append(f"EXIF 部分损坏 / EXIF partly corrupt: {str(caught[0].message)[:80]}")
     main.pop(ExifTags.IFD.Exif, None)
     main.pop(ExifTags.IFD.GPSInfo, None)
     present = bool(main or sub or gps_ifd)

@@ -1,0 +1,216 @@
+"""The burned-in time stamp of watermark cameras (今日水印相机, 马克水印相机 …): found? what time?
+
+The picture is decoded at reduced size (JPEG draft mode: a 12-megapixel photo is decoded at
+1/4 scale, ~30 ms) to the size the OCR detector works at anyway (short side 736 px), and the
+OCR reads it once. The stamp is then the text that looks like one: an `HH:MM` (big, or after
+时间：) with a date (`2024.05.12`, `2024-05-12`, `2024/05/12`, `2024年5月12日`) and/or a weekday
+(星期日, 周日) close to it — a banner that only shows a date is not a stamp, nor is a slide
+or poster in the middle of the frame (the apps stamp near the edges). Without OCR the
+answer is None ("could not determine"), never False.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageOps
+
+from credit_check.dates import find_dates
+
+OCR_SIDE = 736  # the short side RapidOCR's detector scales every input to
+
+_TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3])\s*[:：]\s*([0-5]\d)(?:\s*[:：]\s*([0-5]\d))?(?![\d])")
+_AFTERNOON = re.compile(r"下午|晚上|\bPM\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"(?:星期|周|礼拜)([一二三四五六日天])")
+# OCR joins "2024.05.12 14:30" into "2024.05.1214:30": put the space back.
+_JOINED = re.compile(r"((?:19|20)\d{2}([./-])\d{1,2}\2\d{2})(?=\d{1,2}[:：.]\d{2}(?!\d))")
+# OCR reads the first dot of "2024.02.01" as a comma.
+_COMMA_DATE = re.compile(r"((?:19|20)\d{2})[,，]\s*(\d{1,2})([./-])")
+# Misreadings of the time, accepted only where a stamp has its time: right after the date
+# ("2023-06-15 10.23": colon read as a dot), or with one stray character after the minutes
+# ("17:591": the app's separator bar read as a 1).
+_TIME_AFTER_DATE = re.compile(
+    r"(?:19|20)\d{2}[年./-]\d{1,2}[月./-]\d{1,2}日?\s*([01]?\d|2[0-3])[.．·]([0-5]\d)(?![\d.])")
+_TIME_STRAY = re.compile(r"(?<![\d:])([01]?\d|2[0-3])\s*[:：]\s*([0-5]\d)[1lI|](?!\d)")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９：．－／", "0123456789:.-/")
+_SUSPECT = re.compile(r"\d\s*[:：]\s*\d")
+_LONG_DIGITS = re.compile(r"\d{11,}")
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    box: tuple[float, float, float, float]  # left, top, right, bottom
+
+
+@dataclass(frozen=True)
+class StampReading:
+    found: bool | None  # None: could not determine (no OCR, unreadable picture)
+    reason: str | None = None
+    text: str | None = None
+    time: str | None = None  # ISO datetime when the date was read, else "HH:MM"
+    day: dt.date | None = None
+    box: tuple[int, int, int, int] | None = None  # in the coordinates of the lines given
+    lines: tuple[Line, ...] = field(default=())
+
+
+def mask_digits(text: str) -> str:
+    """Long digit runs (phone, ID, card numbers) never leave the tool unmasked."""
+    return _LONG_DIGITS.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 5) + m.group()[-2:], text)
+
+
+def normalise(text: str) -> str:
+    text = _COMMA_DATE.sub(r"\1\3\2\3", text.translate(_FULLWIDTH))
+    return _JOINED.sub(r"\1 ", text)
+
+
+def _time_in(text: str) -> tuple[int, int, int | None] | None:
+    m = _TIME.search(text)  # dates never contain a colon, so they cannot be mistaken for a time
+    if not m:
+        loose = _TIME_AFTER_DATE.search(text) or _TIME_STRAY.search(text)
+        return (int(loose.group(1)), int(loose.group(2)), None) if loose else None
+    hour = int(m.group(1))
+    if hour < 12 and _AFTERNOON.search(text):  # 下午 2:30, 2:30 PM
+        hour += 12
+    return hour, int(m.group(2)), int(m.group(3)) if m.group(3) else None
+
+
+def _near(a: tuple[float, float, float, float], b: tuple[float, float, float, float], reach: float) -> bool:
+    """Boxes within `reach` pixels of each other."""
+    dx = max(0.0, max(a[0], b[0]) - min(a[2], b[2]))
+    dy = max(0.0, max(a[1], b[1]) - min(a[3], b[3]))
+    return dx <= reach and dy <= reach
+
+
+def _cluster(lines: list[Line], seed: Line) -> list[Line]:
+    """The lines of the stamp card around `seed`: grown by neighbours within ~1.5 text heights."""
+    reach = 1.5 * max(8.0, min(seed.box[3] - seed.box[1], 60.0))
+    members = [seed]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if line not in members and any(_near(line.box, m.box, reach) for m in members):
+                members.append(line)
+                changed = True
+    return sorted(members, key=lambda ln: (ln.box[1], ln.box[0]))
+
+
+def parse_lines(lines: list[Line], size: tuple[int, int]) -> StampReading:
+    """Find the stamp among OCR lines of a picture of `size` (width, height)."""
+    clean = [Line(text=normalise(ln.text), box=ln.box) for ln in lines if ln.text.strip()]
+    best: tuple[float, StampReading] | None = None
+    for seed in clean:
+        hm = _time_in(seed.text)
+        if hm is None and not find_dates(seed.text):
+            continue
+        members = _cluster(clean, seed)
+        text = " ".join(m.text for m in members)
+        if hm is None:
+            hm = _time_in(text)
+        dates = find_dates(text)
+        weekday = _WEEKDAY.search(text)
+        if hm is None and not (dates and weekday):
+            continue  # a date alone (a banner, a document in the frame) is not a stamp
+        if hm is not None and not dates and not weekday and not _at_edge(seed.box, size):
+            continue  # a lone clock reading in the middle of the picture
+        if _central(members, size):
+            continue  # a slide or a poster in the middle of the frame: the apps stamp near the edges
+        day = dates[0][0] if dates else None
+        when = None
+        if hm is not None:
+            seconds = hm[2] or 0
+            when = (dt.datetime.combine(day, dt.time(hm[0], hm[1], seconds)).isoformat() if day
+                    else f"{hm[0]:02d}:{hm[1]:02d}")
+        box = _cluster_box(members)
+        score = (2 if hm else 0) + (1 if dates else 0) + (0.5 if weekday else 0) + (seed.box[3] - seed.box[1]) / 1000
+        reading = StampReading(found=True, text=mask_digits(text)[:300], time=when, day=day, box=box,
+                               lines=tuple(members))
+        if best is None or score > best[0]:
+            best = (score, reading)
+    if best is None:
+        return StampReading(found=False, reason="未发现时间水印 / no time stamp found",
+                            text=None, lines=tuple(clean))
+    return best[1]
+
+
+def _cluster_box(members: list[Line]) -> tuple[int, int, int, int]:
+    return (int(min(m.box[0] for m in members)), int(min(m.box[1] for m in members)),
+            int(max(m.box[2] for m in members)), int(max(m.box[3] for m in members)))
+
+
+def _central(members: list[Line], size: tuple[int, int]) -> bool:
+    """The text block's centre lies in the middle of the frame (25–75 % across, 30–70 % down)."""
+    cx = (min(m.box[0] for m in members) + max(m.box[2] for m in members)) / 2 / size[0]
+    cy = (min(m.box[1] for m in members) + max(m.box[3] for m in members)) / 2 / size[1]
+    return 0.25 < cx < 0.75 and 0.3 < cy < 0.7
+
+
+def _at_edge(box: tuple[float, float, float, float], size: tuple[int, int]) -> bool:
+    """In the outer bands where the apps put their stamp (top or bottom 40 %)."""
+    height = size[1]
+    return box[3] <= height * 0.4 or box[1] >= height * 0.6
+
+
+def reduced(image: Image.Image, short_side: int = OCR_SIDE) -> Image.Image:
+    """`image` upright and scaled so its short side is `short_side` (decodes JPEGs at reduced size)."""
+    w, h = image.size
+    factor = short_side / min(w, h)
+    if factor < 1 and image.format in ("JPEG", "MPO"):
+        image.draft("RGB", (max(1, int(w * factor)), max(1, int(h * factor))))
+    small = ImageOps.exif_transpose(image.convert("RGB"))
+    w, h = small.size
+    factor = short_side / min(w, h)
+    if factor < 1:
+        small = small.resize((round(w * factor), round(h * factor)), Image.Resampling.BILINEAR)
+    return small
+
+
+def read_stamp(small: Image.Image) -> StampReading:
+    """OCR the reduced picture and find the stamp; None with a reason when OCR is unavailable."""
+    from credit_check.facts.ocr import UNAVAILABLE_REASON, engine
+
+    ocr = engine()
+    if ocr is None:
+        return StampReading(found=None, reason=UNAVAILABLE_REASON)
+    lines = [Line(text=ln.text, box=ln.box) for ln in ocr.read(small)]
+    reading = parse_lines(lines, small.size)
+    region = _second_look(reading, lines, small.size)
+    if region is None:
+        return reading
+    # Read the stamp again on its own: the detector enlarges a crop, and the recogniser then
+    # gets digits it misread at full-frame scale ("09:00" read as "00:60").
+    left, top = region[0], region[1]
+    again = [Line(text=ln.text, box=(ln.box[0] + left, ln.box[1] + top, ln.box[2] + left, ln.box[3] + top))
+             for ln in ocr.read(small.crop(region))]
+    outside = [ln for ln in lines if not _inside(ln.box, region)]
+    second = parse_lines(outside + again, small.size)
+    return second if _quality(second) > _quality(reading) else reading
+
+
+def _quality(reading: StampReading) -> int:
+    return (2 if reading.found else 0) + (2 if reading.time and "T" in reading.time else 1 if reading.time else 0)
+
+
+def _inside(box: tuple[float, float, float, float], region: tuple[int, int, int, int]) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return region[0] <= cx <= region[2] and region[1] <= cy <= region[3]
+
+
+def _second_look(reading: StampReading, lines: list[Line], size: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """The region to read again: a stamp without a full date and time, or a time-like line
+    ("00:60") near the edge that did not parse; None when the first reading is complete."""
+    if reading.found and reading.time and "T" in reading.time:
+        return None
+    if reading.found and reading.box:
+        box: tuple[float, float, float, float] = reading.box
+    else:
+        suspects = [ln for ln in lines if _SUSPECT.search(normalise(ln.text)) and _at_edge(ln.box, size)]
+        if not suspects:
+            return None
+        box = _cluster_box(_cluster(lines, suspects[0]))
+    pad = max(16.0, (box[3] - box[1]) * 0.4)
+    return (max(0, int(box[0] - pad)), max(0, int(box[1] - pad)),
+            min(size[0], int(box[2] + pad)), min(size[1], int(box[3] + pad)))
