@@ -48,6 +48,8 @@ _CANDIDATE = re.compile(
     r"|(?P<card>(?<![0-9])\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,2}[\dXx]?)?(?![0-9]))"
     r"|(?P<spaced>(?<![0-9])\d{6}[ -]\d{8}[ -]\d{3}[\dXx](?![0-9]))"  # IDs as 6-8-4, often from OCR
 )
+# An ID number broken across two lines by text wrapping in a PDF or a narrow table column.
+_WRAPPED = re.compile(r"(?<![0-9])(\d{2,17})[ \t]*\r?\n[ \t\u3000]*(\d{1,16}[0-9Xx])(?![0-9])")
 _CONTEXT = {
     RESIDENT_ID: re.compile(r"身份证|证件|公民身份|身份号码|居民身份"),
     MOBILE: re.compile(r"电话|手机|联系方式|联系人|移动电话|Tel|tel|TEL|电\s*话"),
@@ -173,12 +175,20 @@ def find_personal_data(text: str, context: str = "") -> list[Hit]:
             if m.lastgroup in ("card", "spaced") and kind == MOBILE:
                 continue  # a phone number is never written in these groups
             hits.append(Hit(kind=kind, start=start, end=m.end(), masked=mask_value(value), confident=confident))
+    if "\n" in text:
+        for m in _WRAPPED.finditer(text):
+            joined = m.group(1) + m.group(2)
+            overlaps = any(h.start < m.end() and m.start() < h.end for h in hits)
+            if len(joined) == 18 and not overlaps and is_resident_id(joined.upper()):
+                hits.append(Hit(kind=RESIDENT_ID, start=m.start(), end=m.end(), masked=mask_value(joined),
+                                confident=True))
+        hits.sort(key=lambda h: h.start)
     return hits
 
 
 def mask_text(text: str) -> str:
     """`text` with every detected value masked (370102********1234, 138****5678)."""
-    if not text or not _CANDIDATE.search(text):
+    if not text or not (_CANDIDATE.search(text) or ("\n" in text and _WRAPPED.search(text))):
         return text
     hits = find_personal_data(text)
     if not hits:

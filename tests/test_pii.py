@@ -116,3 +116,14 @@ def test_grouped_id_numbers() -> None:
 def test_company_registration_numbers_are_not_ids() -> None:
     assert kinds("营业执照注册号：370102900307123") == []
     assert kinds("身份证 370102900307123") == [RESIDENT_ID]
+
+
+def test_id_number_wrapped_across_lines_is_found_and_masked() -> None:
+    number = resident_id("370102", dt.date(1980, 5, 17), "032")
+    text = f"法定代表人身份证号：{number[:16]}\n{number[16:]}\n联系电话\n13869312345\n15963412378"
+    hits = find_personal_data(text)
+    assert [h.kind for h in hits] == ["resident_id", "mobile", "mobile"]
+    masked = mask_text(text)
+    assert number[6:14] not in masked.replace("\n", "") and "13869312345" not in masked
+    # Two numbers on consecutive lines that only look like an ID when joined are left alone.
+    assert [h.kind for h in find_personal_data("订单号 12345678\n9012345678")] == []
