@@ -83,7 +83,8 @@ def specs(quick: bool) -> list[tuple[str, Gongwen, dict[str, bool]]]:
 
 def scans(quick: bool) -> list[Scan]:
     variants = [Scan(dpi=200, skew=0.8, noise=6, jpeg=70), Scan(dpi=150, skew=-1.5, noise=10, fade=0.3, jpeg=45),
-                Scan(dpi=300, skew=2.0, noise=4, fade=0.15, jpeg=85)]
+                Scan(dpi=300, skew=2.0, noise=4, fade=0.15, jpeg=85),
+                Scan(dpi=150, skew=-3.0, noise=14, fade=0.5, jpeg=30)]  # a poor copy: washed out, blocky
     return variants[:1] if quick else variants
 
 

@@ -7,7 +7,7 @@ cancels the acceptance. Every photo (JPEG, HEIC) filed under a task is checked:
 | check | rule | severity | what it means | how to fix |
 |---|---|---|---|---|
 | `no-stamp` | D7 | error | no time stamp (HH:MM with a date or weekday) found in the picture | retake with a watermark camera, or submit the original stamped photo |
-| `no-exif` | D7 | warning | a stamp, but no EXIF: usually forwarded through WeChat/QQ, which strips it | submit the original file from the phone |
+| `no-exif` | D7 | warning | a stamp, but no EXIF capture time (DateTimeOriginal): usually forwarded through WeChat/QQ, which strips it, so the stamp cannot be checked | submit the original file from the phone |
 | `out-of-period` | D7 | error | taken (EXIF time, else the stamp date) outside the assessment period | use photos of activities inside the period |
 | `stamp-mismatch` | D1 | error | stamp time and EXIF DateTimeOriginal differ by more than `settings.photo.stamp_tolerance_minutes` | the stamp was added or edited afterwards: submit the original |
 | `edited` | D1 | error | EXIF Software names an editor (`settings.photo.editors`, case-insensitive) or DateTime is more than `settings.photo.edited_after_hours` after DateTimeOriginal | submit the unedited original |
@@ -94,11 +94,12 @@ def _one(f: EvidenceFile, ctx: CheckContext) -> Iterator[Finding]:
                        ("照片未发现水印相机的时间水印", "请使用具有真实时间水印功能的相机 APP 重新拍摄，或提交带水印的原图"),
                        ("No watermark-camera time stamp found in the photo",
                         "Retake with a watermark camera app, or submit the original stamped photo"))
-    if stamp is True and not facts.get("exif"):
+    if stamp is True and taken is None:
         yield _finding(f, "no-exif", "D7", Severity.WARNING,
-                       ("照片有时间水印但没有 EXIF 信息，可能经微信/QQ 转发", "请提交手机中的原始照片文件"),
-                       ("Stamped photo without EXIF, probably forwarded through a chat app",
-                        "Submit the original file from the phone"))
+                       ("照片有时间水印但没有 EXIF 拍摄时间，可能经微信/QQ 转发，无法核对水印时间",
+                        "请提交手机中的原始照片文件"),
+                       ("Stamped photo without an EXIF capture time (probably forwarded through a chat app): "
+                        "the stamp cannot be checked", "Submit the original file from the phone"))
     day = taken.date() if taken else (stamp_day.date() if stamp_day else None)
     if day is not None and not ctx.period.contains(day):
         yield _finding(f, "out-of-period", "D7", Severity.ERROR,

@@ -22,6 +22,7 @@ _NUMBER = re.compile(
 TITLE_ENDINGS = ("通知", "方案", "办法", "制度", "规定", "意见", "细则", "决定", "要点", "纪要", "报告", "总结",
                  "通报", "批复", "请示", "记录", "计划", "规则", "标准", "名单", "公告", "公示", "简报", "函",
                  "规划", "实施方案", "工作方案", "报道", "台账", "清单")
+ORGAN_LINE = re.compile(r"[\u4e00-\u9fff（）()]{4,40}(局|委员会|人民政府|政府|办公室|办公厅|中心|大队|支队|厅)")
 _TOP_LINES = 15  # the number sits between the header and the title, within the first lines of page 1
 
 
@@ -68,21 +69,27 @@ def find_doc_number(page1: str, *, lenient_brackets: bool = False) -> DocNumber 
     return None
 
 
+def _sentence(line: str) -> bool:
+    return any(c in line for c in "，。；：:") or line.endswith(("：", ":"))
+
+
 def find_title(page1: str, *, after_line: int = -1) -> str | None:
     """The title: the 关于…的通知 line(s) after the header and number; else the first short line
-    ending like a document type; else None."""
+    after them that is not a sentence, a salutation, the header or the organ name; else None."""
     lines = _lines(page1)[:30]
     start = after_line + 1
-    candidates = [i for i in range(start, len(lines)) if lines[i].startswith("关于")]
-    if not candidates:
-        candidates = [i for i in range(len(lines)) if len(lines[i]) <= 40 and lines[i].endswith(TITLE_ENDINGS)
-                      and not lines[i].endswith("文件")]
+    while start < len(lines) and start <= 1 and (lines[start].endswith("文件") or ORGAN_LINE.fullmatch(lines[start])):
+        start += 1  # the red header line (XX局文件, or the organ name of a letter)
+    about = [i for i in range(start, min(len(lines), start + 8)) if lines[i].startswith("关于")]
+    plain = [i for i in range(start, min(len(lines), start + 4))
+             if len(lines[i]) <= 40 and not _sentence(lines[i]) and not find_dates(lines[i])]
+    candidates = about or plain
     if not candidates:
         return None
     i = candidates[0]
     title = lines[i]
     j = i + 1
-    while j < len(lines) and j <= i + 2 and not title.endswith(TITLE_ENDINGS):
+    while j < len(lines) and j <= i + 2 and title.startswith("关于") and not title.endswith(TITLE_ENDINGS):
         nxt = lines[j]
         if len(nxt) > 26 or nxt.endswith(("：", ":")) or find_dates(nxt):
             break

@@ -92,7 +92,7 @@ def _photo(image: Image.Image, options: ExtractOptions) -> Extracted:
     elif min(small.size) < MIN_OCR_SIDE:
         stamp = StampReading(found=None, reason=TOO_SMALL)
     else:
-        stamp = read_stamp(small)
+        stamp = _read_stamp(small)
     facts = _photo_facts(exif, stamp, phash(small) if small is not None else None, size)
     facts["phash_zoom"] = zoom_hashes(small) if small is not None else []
     facts["phash_middle"] = middle_hash(small) if small is not None else None
@@ -101,6 +101,13 @@ def _photo(image: Image.Image, options: ExtractOptions) -> Extracted:
     if stamp.day is not None:
         return Extracted(kind=Kind.PHOTO, facts=facts, content_date=stamp.day, content_date_source="stamp")
     return Extracted(kind=Kind.PHOTO, facts=facts)
+
+
+def _read_stamp(small: Image.Image) -> StampReading:
+    try:
+        return read_stamp(small)
+    except Exception as exc:  # the optional OCR failing must not cost the photo its EXIF facts
+        return StampReading(found=None, reason=f"OCR 出错 / OCR failed: {type(exc).__name__}: {exc}"[:200])
 
 
 def _photo_facts(exif: ExifInfo, stamp: StampReading, hash_hex: str | None,
@@ -148,5 +155,5 @@ def _ocr_text(image: Image.Image, options: ExtractOptions) -> tuple[str | None, 
     try:
         frame = image.convert("RGB")  # the first frame of a GIF or multi-page TIFF
         return ocr_image_text(frame)
-    except (OSError, SyntaxError, ValueError) as exc:
-        return None, f"图像数据损坏 / picture data damaged: {exc}"[:200]
+    except Exception as exc:  # damaged pixels, or the optional OCR failing: keep the other facts
+        return None, f"无法识别图片文字 / could not read the picture's text: {type(exc).__name__}: {exc}"[:200]

@@ -18,6 +18,7 @@ The rule, first match wins:
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -33,7 +34,8 @@ NOT_DOCUMENT_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".ti
 
 
 def _ending(text: str) -> bool | None:
-    text = text.strip().rstrip("）)】]").strip()
+    # “工作信息（1-2）”, “实施方案（试行）”: the type word comes before a closing bracket note.
+    text = re.sub(r"\s*[（(【\[][^（(【\[]*[）)】\]]\s*$", "", text.strip())
     best: tuple[int, bool] | None = None
     for words, value in ((ISSUED_WORDS, True), (NOT_ISSUED_WORDS, False)):
         for w in words:

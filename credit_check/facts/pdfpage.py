@@ -58,9 +58,15 @@ def _text_of(obj: pdfium.PdfObject, textpage: pdfium.PdfTextPage) -> str:
     return bytes(buf)[: n - 2].decode("utf-16-le", errors="ignore")
 
 
+def unrotated_size(page: pdfium.PdfPage) -> tuple[float, float]:
+    """Page size in the coordinates of its objects (pdfium reports the size after /Rotate)."""
+    width, height = page.get_size()
+    return (height, width) if page.get_rotation() in (90, 270) else (width, height)
+
+
 def page_objects(page: pdfium.PdfPage, *, max_objects: int = 5000) -> PageObjects:
     """Coloured text, red paths and pictures of one page (top-level objects only)."""
-    width, height = page.get_size()
+    width, height = unrotated_size(page)
     info = PageObjects(width=width, height=height)
     textpage: pdfium.PdfTextPage | None = None
     for i, obj in enumerate(page.get_objects(max_depth=0)):
@@ -119,15 +125,17 @@ def _annotations(page: pdfium.PdfPage) -> list[Rect]:
     return out
 
 
-def render_region(page: pdfium.PdfPage, rect: Rect | None, dpi: float) -> NDArray[np.uint8]:
-    """RGB pixels of `rect` (PDF points; None = whole page) at `dpi`."""
-    width, height = page.get_size()
+def render_region(page: pdfium.PdfPage, rect: Rect | None, dpi: float, *, upright: bool = False) -> NDArray[np.uint8]:
+    """RGB pixels of `rect` (PDF points; None = whole page) at `dpi`, in the coordinates of the page's
+    objects (a /Rotate is undone), or as the page is shown when `upright` (for OCR and pictures)."""
+    width, height = unrotated_size(page)
+    rotation = 0 if upright else (360 - page.get_rotation()) % 360
     crop = (0.0, 0.0, 0.0, 0.0)
     if rect is not None:
         left, bottom = max(0.0, rect[0]), max(0.0, rect[1])
         right, top = min(width, rect[2]), min(height, rect[3])
         crop = (left, bottom, max(0.0, width - right), max(0.0, height - top))
-    bitmap = page.render(scale=dpi / 72, crop=crop, may_draw_forms=False)
+    bitmap = page.render(scale=dpi / 72, crop=crop, rotation=rotation, may_draw_forms=False)
     arr = bitmap.to_numpy()
     # pdfium gives BGR(A) or greyscale; the pixel analysis wants RGB.
     if arr.ndim == 2:

@@ -69,6 +69,16 @@ def reddish_mask(rgb: NDArray[np.uint8]) -> Mask:
     return (r > 100) & (r - g > 20) & (r - b > 20) & (g - b < 40)
 
 
+def on_paper(rgb: NDArray[np.uint8]) -> bool:
+    """True when a region is ink on paper: apart from red and dark ink, its pixels are light and
+    colourless. A photograph (curtains, faces, flags) is not, and its reds are no seal or header."""
+    a = rgb.astype(np.int16)
+    mx, mn = a.max(axis=2), a.min(axis=2)
+    paper = (mn > 150) & (mx - mn < 50)
+    other = ~(paper | reddish_mask(rgb) | ((mx < 130) & (mx - mn < 60)))
+    return float(other.mean()) < 0.25
+
+
 def dark_mask(rgb: NDArray[np.uint8]) -> Mask:
     """Dark, unsaturated pixels: black text."""
     a = rgb.astype(np.int16)
@@ -190,9 +200,30 @@ def classify_seal(crop: Mask, mm_per_px: float, loose: Mask | None = None) -> st
     return None
 
 
+def _smooth(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """3×3 box blur: averages scanner noise away before the looser colour test."""
+    a = rgb.astype(np.uint16)
+    p = np.pad(a, ((1, 1), (1, 1), (0, 0)), mode="edge")
+    h, w = rgb.shape[:2]
+    total = np.zeros_like(a)
+    for dy in range(3):
+        for dx in range(3):
+            total += p[dy:dy + h, dx:dx + w]
+    return (total // 9).astype(np.uint8)
+
+
 def find_seals(rgb: NDArray[np.uint8], mm_per_px: float, *, mask: Mask | None = None) -> list[SealHit]:
-    """Seals in a picture whose scale is `mm_per_px`, largest first."""
-    red = red_mask(rgb) if mask is None else mask
+    """Seals in a picture whose scale is `mm_per_px`, largest first. A faded seal that the strict
+    red test misses is looked for again with the looser one on a smoothed picture."""
+    hits = _find_seals(rgb, mm_per_px, red_mask(rgb) if mask is None else mask)
+    if not hits and mask is None:
+        loose = reddish_mask(_smooth(rgb))
+        if loose.mean() < 0.2:  # a picture that is mostly reddish (a photo, a red page) is no faded seal
+            hits = _find_seals(rgb, mm_per_px, loose)
+    return hits
+
+
+def _find_seals(rgb: NDArray[np.uint8], mm_per_px: float, red: Mask) -> list[SealHit]:
     if not red.any():
         return []
     cell = max(2, round(1.6 / mm_per_px))
@@ -206,6 +237,8 @@ def find_seals(rgb: NDArray[np.uint8], mm_per_px: float, *, mask: Mask | None = 
         loose = reddish_mask(part)[box.y0 - y0: box.y0 - y0 + box.h, box.x0 - x0: box.x0 - x0 + box.w]
         crop = red[box.y0:box.y1, box.x0:box.x1]
         shape = classify_seal(crop, mm_per_px, loose)
+        if shape is not None and not on_paper(rgb[box.y0:box.y1, box.x0:box.x1]):
+            continue
         if shape is None:
             continue
         dark = dark_mask(rgb[box.y0:box.y1, box.x0:box.x1])
@@ -218,10 +251,20 @@ def find_seals(rgb: NDArray[np.uint8], mm_per_px: float, *, mask: Mask | None = 
 
 
 def find_red_header(rgb: NDArray[np.uint8], mm_per_px: float) -> HeaderHit | None:
-    """Red organ name (text-like, wide, centred) in the top 40 % of a page, with the red rule if any."""
-    h, w = rgb.shape[:2]
-    top = rgb[: int(h * 0.42)]
-    red = red_mask(top)
+    """Red organ name (text-like, wide, centred) in the top 40 % of a page, with the red rule if any;
+    washed-out red is looked for again with the looser test on a smoothed picture."""
+    top = rgb[: int(rgb.shape[0] * 0.42)]
+    hit = _find_red_header(red_mask(top), rgb.shape[1], mm_per_px)
+    if hit is None:
+        loose = reddish_mask(_smooth(top))
+        if loose.mean() < 0.2:
+            hit = _find_red_header(loose, rgb.shape[1], mm_per_px)
+    if hit is not None and not hit.band and not on_paper(top[hit.box.y0:hit.box.y1, hit.box.x0:hit.box.x1]):
+        return None  # red in a photograph, not a printed header
+    return hit
+
+
+def _find_red_header(red: Mask, w: int, mm_per_px: float) -> HeaderHit | None:
     if not red.any():
         return None
     cell = max(2, round(1.6 / mm_per_px))

@@ -5,8 +5,10 @@ The picture is decoded at reduced size (JPEG draft mode: a 12-megapixel photo is
 OCR reads it once. The stamp is then the text that looks like one: an `HH:MM` (big, or after
 时间：) with a date (`2024.05.12`, `2024-05-12`, `2024/05/12`, `2024年5月12日`) and/or a weekday
 (星期日, 周日) close to it — a banner that only shows a date is not a stamp, nor is a slide
-or poster in the middle of the frame (the apps stamp near the edges). Without OCR the
-answer is None ("could not determine"), never False.
+or poster in the middle of the frame (the apps stamp near the edges). When the stamp's date
+or time did not parse (big digits misread at full-frame scale: "09:00" as "00:60"), the stamp
+region alone is read a second time. Without OCR the answer is None ("could not determine"),
+never False.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _TIME_AFTER_DATE = re.compile(
     r"(?:19|20)\d{2}[年./-]\d{1,2}[月./-]\d{1,2}日?\s*([01]?\d|2[0-3])[.．·]([0-5]\d)(?![\d.])")
 _TIME_STRAY = re.compile(r"(?<![\d:])([01]?\d|2[0-3])\s*[:：]\s*([0-5]\d)[1lI|](?!\d)")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：．－／", "0123456789:.-/")
+_DATE_LINE_CHARS = re.compile(r"[\d\s年月日号./:\-：]|时间|日期")
 _SUSPECT = re.compile(r"\d\s*[:：]\s*\d")
 _LONG_DIGITS = re.compile(r"\d{11,}")
 
@@ -98,6 +101,22 @@ def _cluster(lines: list[Line], seed: Line) -> list[Line]:
     return sorted(members, key=lambda ln: (ln.box[1], ln.box[0]))
 
 
+def _nearest_date(members: list[Line], seed: Line) -> dt.date | None:
+    """The stamp's date: on the time's own line, else on a line that is only a date (and a
+    weekday), else the closest one — a banner next to the stamp carries a date of its own."""
+    found: list[tuple[int, float, dt.date]] = []
+    for m in members:
+        dates = find_dates(m.text)
+        if not dates:
+            continue
+        rest = _DATE_LINE_CHARS.sub("", _WEEKDAY.sub("", m.text))
+        rank = 0 if m is seed else (1 if len(rest) <= 3 else 2)
+        dx = max(0.0, max(m.box[0], seed.box[0]) - min(m.box[2], seed.box[2]))
+        dy = max(0.0, max(m.box[1], seed.box[1]) - min(m.box[3], seed.box[3]))
+        found.append((rank, dx + dy, dates[0][0]))
+    return min(found)[2] if found else None
+
+
 def parse_lines(lines: list[Line], size: tuple[int, int]) -> StampReading:
     """Find the stamp among OCR lines of a picture of `size` (width, height)."""
     clean = [Line(text=normalise(ln.text), box=ln.box) for ln in lines if ln.text.strip()]
@@ -109,7 +128,9 @@ def parse_lines(lines: list[Line], size: tuple[int, int]) -> StampReading:
         members = _cluster(clean, seed)
         text = " ".join(m.text for m in members)
         if hm is None:
-            hm = _time_in(text)
+            if any(_time_in(m.text) for m in members):
+                continue  # the line that holds the time anchors this stamp (its own seed)
+            hm = _time_in(text)  # a misread time only recognisable next to the date
         dates = find_dates(text)
         weekday = _WEEKDAY.search(text)
         if hm is None and not (dates and weekday):
@@ -118,7 +139,7 @@ def parse_lines(lines: list[Line], size: tuple[int, int]) -> StampReading:
             continue  # a lone clock reading in the middle of the picture
         if _central(members, size):
             continue  # a slide or a poster in the middle of the frame: the apps stamp near the edges
-        day = dates[0][0] if dates else None
+        day = _nearest_date(members, seed) or (dates[0][0] if dates else None)
         when = None
         if hm is not None:
             seconds = hm[2] or 0
@@ -212,5 +233,10 @@ def _second_look(reading: StampReading, lines: list[Line], size: tuple[int, int]
             return None
         box = _cluster_box(_cluster(lines, suspects[0]))
     pad = max(16.0, (box[3] - box[1]) * 0.4)
-    return (max(0, int(box[0] - pad)), max(0, int(box[1] - pad)),
-            min(size[0], int(box[2] + pad)), min(size[1], int(box[3] + pad)))
+    left, right = max(0.0, box[0] - pad), min(float(size[0]), box[2] + pad)
+    # The detector scales the crop's short side up to 736 px: a thin strip would become a huge
+    # input. Grow it to the picture's proportions so the second read costs at most the first.
+    height = max(box[3] - box[1] + 2 * pad, (right - left) * size[1] / size[0])
+    middle = (box[1] + box[3]) / 2
+    top = min(max(0.0, middle - height / 2), max(0.0, size[1] - height))
+    return int(left), int(top), int(right), int(min(float(size[1]), top + height))

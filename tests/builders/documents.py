@@ -184,7 +184,20 @@ def _register_fonts() -> None:
 
 
 def _wrap(text: str, width_chars: int) -> list[str]:
-    return [text[i:i + width_chars] for i in range(0, len(text), width_chars)] or [""]
+    """Lines of about `width_chars` characters (ASCII counts half); like a word processor, a run
+    of digits or Latin letters (an ID number, a phone number) is never split across lines."""
+    import re
+
+    lines: list[str] = []
+    line, used = "", 0.0
+    for token in re.findall(r"[0-9A-Za-z.\-]+|.", text):
+        cost = len(token) * (0.5 if token.isascii() else 1.0)
+        if line and used + cost > width_chars:
+            lines.append(line)
+            line, used = "", 0.0
+        line += token
+        used += cost
+    return [*lines, line] if line or not lines else lines
 
 
 def _vector_seal(c: object, cx: float, cy: float, d: float, shape: str, organ: str, font: str,
@@ -380,7 +393,14 @@ def seal_as_annotation(src: Path, out: Path, doc: Gongwen) -> Path:
     """Move the seal of `doc` (built by `build_pdf` into `src`) into a Stamp annotation on the last
     page, the way e-seal software (电子签章) applies it: the page content carries no seal at all."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, NumberObject
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+    )
 
     plain = out.with_suffix(".plain.pdf")
     build_pdf(plain, replace(doc, seal=None))

@@ -54,6 +54,8 @@ def test_no_stamp(ctx: CheckContext) -> None:
 def test_stamp_without_exif_is_a_warning(ctx: CheckContext) -> None:
     f = _only([_photo(taken=None, exif=False, modified=None)], ctx)
     assert (f.rule, f.check, f.severity) == ("D7", "no-exif", Severity.WARNING)
+    # EXIF that kept only the orientation cannot confirm the stamp either
+    assert _checks([_photo(taken=None, exif=True, modified=None)], ctx) == ["no-exif"]
 
 
 def test_out_of_period_from_exif_or_stamp(ctx: CheckContext) -> None:

@@ -44,3 +44,11 @@ def test_corpus_real_stamp_and_gaizhang_text(corpus: Path) -> None:
         pytest.skip("corpus files missing")
     assert extract(stamp, ExtractOptions(ocr=False)).facts["seal"] is True
     assert extract(text_only, ExtractOptions(ocr=False)).facts["seal"] is False  # “（盖章）” is no seal
+
+
+def test_corpus_photo_in_pdf_is_no_header_or_seal(corpus: Path) -> None:
+    photo = corpus / "pdfs" / "py-pdf" / "base64image.pdf"  # a colour photograph with warm red tones
+    if not photo.exists():
+        pytest.skip("corpus file missing")
+    facts = extract(photo, ExtractOptions(ocr=False)).facts
+    assert facts["red_header"] is False and facts["seal"] is False

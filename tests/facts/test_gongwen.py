@@ -50,6 +50,13 @@ def test_title_joined_over_two_lines_and_date_at_end() -> None:
     assert docnumber.find_issued_on(["某某局\n二〇二四年五月六日"]) == dt.date(2024, 5, 6)
 
 
+def test_title_of_material_that_is_not_a_gongwen() -> None:
+    page1 = "莱芜区交通运输局信用工作信息（1-2）\n各科室：\n　　执法大队推行“双书同达”，处罚决定\n书同步送达。"
+    assert docnumber.find_title(page1) == "莱芜区交通运输局信用工作信息（1-2）"
+    assert docnumber.find_title("济南市莱芜区城乡交通运输局\n莱芜区信用交通县创建工作方案\n为……，制定本方案。") \
+        == "莱芜区信用交通县创建工作方案"
+
+
 def test_year_mismatch_and_format_warning_in_facts() -> None:
     none = gongwen.undetermined("x")
     facts, issued_on = gongwen.document_facts(
@@ -161,6 +168,8 @@ def test_ocr_unavailable_gives_a_reason(monkeypatch: pytest.MonkeyPatch) -> None
     ("二、1/月度台账.pdf", "2024年3月工作台账", False),
     ("一、1/人员名单.pdf", "专班人员名单", False),
     ("三、1/网站截图.png", "", False),
+    ("三、1/2024-02-12 信用工作信息1-2.pdf", "莱芜区交通运输局信用工作信息（1-2）", False),
+    ("四、2/评价办法.pdf", "道路货运企业信用评价实施方案（试行）", True),
 ])
 def test_decide_issued_by_title_and_name(path: str, title: str, expected: bool) -> None:
     catalogue = load_catalogue()

@@ -163,3 +163,14 @@ def test_scan_with_ocr_reads_number_and_title(tmp_path: Path) -> None:
     assert f["ocr"] is True and f["ocr_pages"] == [1]
     assert f["doc_number"] is not None and "2024" in f["doc_number"] and f["doc_number"].endswith("7号")
     assert f["title"] is not None and "通知" in f["title"]
+
+
+def test_rotated_page_keeps_the_seal(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(build_pdf(tmp_path / "a.pdf", Gongwen()))))
+    writer.pages[0].rotate(90)
+    rotated = tmp_path / "r.pdf"
+    writer.write(str(rotated))
+    f = extract(rotated, NO_OCR).facts
+    assert f["seal"] is True and f["red_header"] is True

@@ -48,6 +48,23 @@ def test_layouts(texts: list[str], expected: str) -> None:
     assert parse_lines(lines, SIZE).time == expected
 
 
+def test_the_date_next_to_the_time_wins_over_a_banner() -> None:
+    lines = [_line("2024年6月1日信用交通进企业", 20, 560, width=400), _line("14:30", 20, 610, 50, 150),
+             _line("2024.05.12 星期日", 180, 615)]
+    assert parse_lines(lines, SIZE).time == "2024-05-12T14:30:00"
+
+
+def test_a_banner_closer_than_the_date_line_does_not_win() -> None:
+    lines = [_line("11:48", 20, 30, 50, 150), _line("2024-05-13星期一", 180, 32, 30, 160),
+             _line("济南市莱芜区鹏泉街道", 20, 90), _line("2024年5月12日信用交通进企业", 100, 95, 40, 500)]
+    assert parse_lines(lines, SIZE).time == "2024-05-13T11:48:00"
+
+
+def test_dotted_time_on_its_own_line_after_the_date() -> None:
+    lines = [_line("2024.05.12", 20, 600), _line("10.23", 20, 640)]
+    assert parse_lines(lines, SIZE).time == "2024-05-12T10:23:00"
+
+
 def test_date_alone_is_not_a_stamp() -> None:
     got = parse_lines([_line("2024年5月12日信用交通进企业", 200, 80)], SIZE)
     assert got.found is False and got.reason
