@@ -44,7 +44,7 @@ def inspect_file(path: Path, *, as_json: bool = False, ocr: bool = True, annotat
         "date": result.content_date.isoformat() if result.content_date else None,
         "date_source": result.content_date_source, "facts": facts,
         "pages_with_text": sum(1 for p in result.pages if p.strip()),
-        "annotated": str(annotate) if annotate is not None and notes is not None else None, "notes": notes,
+        "annotated": str(annotate) if annotate is not None and notes else None, "notes": notes,
     }
     text = mask_text(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     if as_json:
@@ -57,6 +57,4 @@ def inspect_file(path: Path, *, as_json: bool = False, ocr: bool = True, annotat
         shown = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
         lines.append(f"  {key}: {mask_text(shown)}")
     lines.extend(f"  {n}" for n in notes)
-    if annotate is not None and notes is not None and result.error is None:
-        lines.append(f"标注图片：{annotate}")
     return "\n".join(lines) + "\n"

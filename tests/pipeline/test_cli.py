@@ -190,3 +190,19 @@ def test_cache_is_reused_and_lives_outside_the_tree(tmp_path: Path) -> None:
     assert entries and len(list(cache.rglob("*.json"))) == len(entries)
     assert json.loads(first.output)["files"] == json.loads(second.output)["files"]
     assert tree_hash(root) == before
+
+
+def test_inspect_prints_facts_and_never_writes_beside_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "ev"
+    folder.mkdir()
+    doc = simple_pdf(folder / "2024年工作要点.pdf", ["关于印发2024年工作要点的通知", "2024年2月1日"])
+    result = runner.invoke(app, ["inspect", str(doc), "--no-ocr"])
+    assert result.exit_code == 0 and "document" in result.output and "2024-02-01" in result.output
+    as_json = runner.invoke(app, ["inspect", str(doc), "--no-ocr", "--json"])
+    assert json.loads(as_json.output)["kind"] == "document"
+    out = tmp_path / "boxes.png"
+    boxed = runner.invoke(app, ["inspect", str(doc), "--no-ocr", "--annotate", str(out)])
+    assert boxed.exit_code == 0 and Image.open(out).size[0] > 100
+    refused = runner.invoke(app, ["inspect", str(doc), "--annotate", str(folder / "boxes.png")])
+    assert refused.exit_code == 2 and sorted(p.name for p in folder.iterdir()) == ["2024年工作要点.pdf"]
+    assert runner.invoke(app, ["inspect", str(tmp_path / "missing.pdf")]).exit_code == 2
