@@ -20,7 +20,8 @@ from pathlib import Path
 # Written by `credit-check init` into each folder; describes what the folder needs, is not evidence.
 NOTE_NAME = "_材料要求.txt"
 
-_LITTER_NAMES = frozenset({"thumbs.db", ".ds_store", "desktop.ini", "ehthumbs.db", ".localized", NOTE_NAME.lower()})
+_LITTER_NAMES = frozenset({"thumbs.db", ".ds_store", "desktop.ini", "ehthumbs.db", ".localized", ".gitkeep",
+                           NOTE_NAME.lower()})
 _LITTER_DIRS = frozenset({".git", "__macosx", "$recycle.bin", "system volume information", ".svn", ".credit-check"})
 _LITTER_PREFIXES = ("~$", ".~lock.", "._", "~WRL")
 

@@ -274,6 +274,8 @@ def main() -> None:
             shutil.rmtree(target)
         target.mkdir()
         build(target)
+        for folder in [p for p in target.rglob("*") if p.is_dir() and not any(p.iterdir())]:
+            (folder / ".gitkeep").touch()  # git keeps no empty folders; audits ignore .gitkeep
         count = sum(1 for p in target.rglob("*") if p.is_file())
         print(f"{target}: {count} files")
 
