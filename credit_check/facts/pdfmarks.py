@@ -115,8 +115,20 @@ def find_seal(doc: pdfium.PdfDocument, objs: dict[int, PageObjects], order: list
                 shape = pixels.SHAPE_NAMES[hit.shape]
                 size = f"{hit.width_mm:.0f}×{hit.height_mm:.0f} mm"
                 note = "" if hit.shape != "round" or 35 <= hit.width_mm <= 55 else "（尺寸异常）"
+                box = _px_frac(hit.box, rgb.shape, full, objs[i])
+                # A seal picture with an opaque white background hides the text under it: the text
+                # layer still shows that it is pressed over the signature.
+                covers = hit.covers_text or _text_under(box, objs[i])
                 return Element(present=True, reason=f"第{i + 1}页有红色{shape}印章，约 {size}{note}", page=i + 1,
-                               box=_px_frac(hit.box, rgb.shape, full, objs[i]),
-                               blank=None if hit.covers_text is None else not hit.covers_text), colour_seen
+                               box=box, blank=not covers), colour_seen
     looked = "、".join(str(i + 1) for i in order[:6]) + ("…" if len(order) > 6 else "")
     return Element(present=False, reason=f"第{looked}页没有发现红色印章"), colour_seen
+
+
+def _text_under(box: tuple[float, float, float, float], objs: PageObjects) -> bool:
+    """Any black text object overlapping the middle of the seal (page fractions, top-left origin)."""
+    x0, y0, x1, y1 = box
+    dx, dy = (x1 - x0) * 0.2, (y1 - y0) * 0.2
+    left, right = (x0 + dx) * objs.width, (x1 - dx) * objs.width
+    top, bottom = (1 - y0 - dy) * objs.height, (1 - y1 + dy) * objs.height
+    return any(r[0] < right and r[2] > left and r[1] < top and r[3] > bottom for r in objs.black_text)

@@ -1,9 +1,12 @@
 """Perceptual hash (DCT pHash, 64 bits as 16 hex digits) and Hamming distances.
 
 The picture is reduced to 32×32 grey, transformed with a 2-D DCT, and the 8×8 lowest
-frequencies become one bit each: above or below their median. Low frequencies survive resizing, recompression, a light
-crop and a new watermark stamp (a stamp covers a few percent of the frame); `bench/photos.py`
-measures how far each of those moves the hash.
+frequencies become one bit each: above or below their median. Low frequencies survive
+resizing and recompression (0–2 bits) and a new stamp of the same app (0–4 bits). Cropping
+moves the full-frame hash more (10–20 bits for 5 % off each side), so a photo also carries the
+hashes of its centre 90 % and 80 % ("zooms"), and of its middle rows (20–80 % of the height,
+where no app stamps) for a copy re-stamped by another app. Measured on synthetic scenes:
+no two different pictures within 12 bits over 44 850 pairs (`bench/photos.py` for the rest).
 """
 
 from __future__ import annotations
@@ -51,8 +54,8 @@ def phash(image: Image.Image) -> str | None:
 
 def zoom_hashes(image: Image.Image) -> list[str]:
     """Hashes of the centre 90 % and 80 % of `image`: a lightly cropped copy of a photo has a
-    full-frame hash close to one of these (the full-frame hash alone moves 10–20 bits for a 5 %
-    crop). `bench/photos.py` measured no extra false match at distance 10 over 44 850 pairs."""
+    full-frame hash close to one of these. Compare them with full-frame hashes only: zoom
+    against zoom added false matches at distance 10 in the benchmark."""
     w, h = image.size
     found = []
     for f in ZOOMS:

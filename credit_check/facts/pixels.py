@@ -79,11 +79,12 @@ def on_paper(rgb: NDArray[np.uint8]) -> bool:
     return float(other.mean()) < 0.25
 
 
-def dark_mask(rgb: NDArray[np.uint8]) -> Mask:
-    """Dark, unsaturated pixels: black text."""
+def ink_mask(rgb: NDArray[np.uint8]) -> Mask:
+    """Black or faded-grey text ink: unsaturated and clearly darker than the paper around it."""
     a = rgb.astype(np.int16)
     mx, mn = a.max(axis=2), a.min(axis=2)
-    return (mx < 120) & (mx - mn < 60)
+    paper = float(np.percentile(mx, 90))
+    return (mx < paper - 70) & (mx - mn < 50)
 
 
 def is_greyscale(rgb: NDArray[np.uint8]) -> bool:
@@ -241,9 +242,8 @@ def _find_seals(rgb: NDArray[np.uint8], mm_per_px: float, red: Mask) -> list[Sea
             continue
         if shape is None:
             continue
-        dark = dark_mask(rgb[box.y0:box.y1, box.x0:box.x1])
-        # Text under a seal shows as dark strokes among the red; a few dark pixels are noise.
-        covers = bool(dark.mean() > 0.004)
+        # Text under a seal shows as grey-to-black strokes among the red; a few such pixels are noise.
+        covers = bool(ink_mask(rgb[box.y0:box.y1, box.x0:box.x1]).mean() > 0.004)
         hits.append(SealHit(box=box, shape=shape, width_mm=box.w * mm_per_px, height_mm=box.h * mm_per_px,
                             covers_text=covers))
     hits.sort(key=lambda s: -(s.box.w * s.box.h))

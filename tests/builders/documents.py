@@ -2,7 +2,7 @@
 
 Plain functions. `Gongwen` describes a document; `build_pdf` / `build_docx` write it the way bureaus
 do (red header text, red rule, 发文字号, body, signature, 成文日期, seal as picture or vector);
-`scan_pdf` prints-and-scans a PDF (render, skew, noise, fade, JPEG) into an image-only PDF.
+`scan_pdf` (in documents_scans, re-exported here) prints-and-scans a PDF into an image-only PDF.
 Hard negatives (red banner, red chart, red letterhead of a news report) are layouts of `Gongwen`.
 """
 
@@ -10,15 +10,39 @@ from __future__ import annotations
 
 import io
 import math
-import random
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-RED = (230, 0, 18)
+from tests.builders.documents_pictures import (
+    FONT_PATH,
+    RED,
+    _star,
+    bar_chart,
+    chart_image,
+    donut_chart,
+    header_image,
+    picture_seal,
+    pie_chart,
+    seal_image,
+)
+from tests.builders.documents_scans import (
+    Scan,
+    blank_scan_pdf,
+    degrade,
+    images_to_pdf,
+    render_pages,
+    scan_pdf,
+)
+
+__all__ = [
+    "BODY", "FONT_PATH", "MM", "RED", "Gongwen", "Scan", "bar_chart", "blank_scan_pdf", "build_docx", "build_pdf",
+    "build_vml_docx", "chart_image", "degrade", "donut_chart", "header_image", "images_to_pdf", "picture_seal",
+    "pie_chart", "render_pages", "scan_pdf", "seal_as_annotation", "seal_image",
+]
+
 MM = 72 / 25.4  # points per millimetre
 
 BODY = (
@@ -57,116 +81,9 @@ class Gongwen:
     black_header: bool = False  # organ name printed black (with the red rule): no red header
     red_body: bool = False  # one body sentence in red (emphasis): neither header nor seal
     seal_angle: float = 0.0  # the seal picture pressed askew
+    seal_opaque: bool = False  # seal picture on opaque white (a pasted scan): hides the text under it
     seal_picture: Path | None = None  # a real seal picture (white paper is made transparent)
     chart: str = "bar"  # layout "chart": bar | pie | donut (red, round charts are seal look-alikes)
-
-
-# ---------------------------------------------------------------- seal picture
-
-
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONT_PATH, size)
-
-
-def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
-    pts = []
-    for i in range(10):
-        rad = r if i % 2 == 0 else r * 0.38
-        a = -math.pi / 2 + i * math.pi / 5
-        pts.append((cx + rad * math.cos(a), cy + rad * math.sin(a)))
-    return pts
-
-
-def seal_image(text: str = "济南市莱芜区城乡交通运输局", *, px: int = 420, shape: str = "round",
-               colour: tuple[int, int, int] = RED, transparent: bool = True, seed: int = 1) -> Image.Image:
-    """A red official seal: rim (ring, oval or square frame), star and the organ name along the rim."""
-    w, h = (px, int(px * 0.7)) if shape == "oval" else (px, px)
-    img = Image.new("RGBA", (w, h), (255, 255, 255, 0 if transparent else 255))
-    d = ImageDraw.Draw(img)
-    ink = (*colour, 255)
-    lw = max(3, px // 40)
-    if shape == "square":
-        d.rectangle([lw, lw, w - lw, h - lw], outline=ink, width=lw)
-        f = _font(int(px * 0.26))
-        chars = (text[-4:] if len(text) >= 4 else text.ljust(4, "章"))
-        for i, ch in enumerate(chars):
-            x = w * (0.52 if i < 2 else 0.08)
-            y = h * (0.1 if i % 2 == 0 else 0.5)
-            d.text((x, y), ch, font=f, fill=ink)
-        return img
-    d.ellipse([lw, lw, w - lw, h - lw], outline=ink, width=lw)
-    cx, cy = w / 2, h / 2
-    d.polygon(_star(cx, cy, min(w, h) * 0.17), fill=ink)
-    f = _font(int(min(w, h) * 0.12))
-    n = len(text)
-    span = math.radians(220)
-    for i, ch in enumerate(text):
-        a = -math.pi / 2 - span / 2 + span * (i + 0.5) / n
-        rx, ry = w / 2 * 0.74, h / 2 * 0.74
-        x, y = cx + rx * math.cos(a), cy + ry * math.sin(a)
-        glyph = Image.new("RGBA", (int(f.size * 2), int(f.size * 2)), (0, 0, 0, 0))
-        ImageDraw.Draw(glyph).text((f.size * 0.5, f.size * 0.4), ch, font=f, fill=ink)
-        glyph = glyph.rotate(-math.degrees(a) - 90, resample=Image.Resampling.BICUBIC)
-        img.alpha_composite(glyph, (int(x - f.size), int(y - f.size)))
-    if transparent:
-        # Real seal pictures come from scans: slightly uneven ink.
-        rnd = random.Random(seed)
-        alpha = img.getchannel("A").point(lambda v: int(v * (0.85 + 0.15 * rnd.random())) if v else 0)
-        img.putalpha(alpha)
-    return img
-
-
-def header_image(organ: str, *, width_px: int = 1400) -> Image.Image:
-    """The red header as a picture (some bureaus paste it as an image)."""
-    text = organ + "文件"
-    f = _font(int(width_px / (len(text) + 1)))
-    img = Image.new("RGB", (width_px, int(f.size * 1.6)), "white")
-    ImageDraw.Draw(img).text((width_px / 2, img.height / 2), text, font=f, fill=RED, anchor="mm")
-    return img
-
-
-def bar_chart(*, px: int = 600) -> Image.Image:
-    """A red bar chart (hard negative for the seal)."""
-    img = Image.new("RGB", (px, int(px * 0.7)), "white")
-    d = ImageDraw.Draw(img)
-    d.line([(40, 20), (40, img.height - 30), (px - 10, img.height - 30)], fill="black", width=3)
-    for i, v in enumerate((0.4, 0.7, 0.55, 0.9, 0.3)):
-        x = 70 + i * (px - 100) // 5
-        d.rectangle([x, img.height - 30 - v * (img.height - 60), x + 60, img.height - 30], fill=RED)
-    return img
-
-
-def donut_chart(*, px: int = 500) -> Image.Image:
-    """A red donut chart: a red ring with an empty centre, the closest chart to a seal."""
-    img = pie_chart(px=px)
-    d = ImageDraw.Draw(img)
-    d.ellipse([px * 0.3, px * 0.3, px * 0.7, px * 0.7], fill="white")
-    d.text((px * 0.42, px * 0.45), "85%", font=_font(px // 14), fill="black")
-    return img
-
-
-def chart_image(kind: str) -> Image.Image:
-    return {"bar": bar_chart, "pie": pie_chart, "donut": donut_chart}[kind]()
-
-
-def picture_seal(path: Path) -> Image.Image:
-    """A photographed or scanned seal on white paper, with the paper made transparent."""
-    import numpy as np
-
-    rgb = np.asarray(Image.open(path).convert("RGB")).astype(np.int16)
-    alpha = np.clip((255 - rgb.min(axis=2)) * 2, 0, 255).astype(np.uint8)
-    out = Image.fromarray(rgb.astype(np.uint8)).convert("RGBA")
-    out.putalpha(Image.fromarray(alpha))
-    return out
-
-
-def pie_chart(*, px: int = 500) -> Image.Image:
-    """A red-dominated pie chart: round and red, but a solid disc, not a seal."""
-    img = Image.new("RGB", (px, px), "white")
-    d = ImageDraw.Draw(img)
-    d.pieslice([10, 10, px - 10, px - 10], 0, 250, fill=RED)
-    d.pieslice([10, 10, px - 10, px - 10], 250, 360, fill=(60, 90, 200))
-    return img
 
 
 # ---------------------------------------------------------------- PDF
@@ -377,7 +294,7 @@ def build_pdf(path: Path, doc: Gongwen) -> Path:
             _vector_seal(c, cx, cy, d, doc.seal_shape, doc.organ, font, doc.ink)
         else:
             img = picture_seal(doc.seal_picture) if doc.seal_picture else seal_image(
-                doc.organ, shape=doc.seal_shape, colour=doc.ink)
+                doc.organ, shape=doc.seal_shape, colour=doc.ink, transparent=not doc.seal_opaque)
             if doc.seal_angle:  # keep the seal's own size: the rotated picture is larger
                 base = img.width
                 img = img.rotate(doc.seal_angle, resample=Image.Resampling.BICUBIC, expand=True)
@@ -578,70 +495,3 @@ def build_vml_docx(path: Path, doc: Gongwen) -> Path:
     return path
 
 
-# ---------------------------------------------------------------- scans
-
-
-@dataclass(frozen=True)
-class Scan:
-    dpi: int = 200
-    skew: float = 0.8  # degrees
-    noise: float = 6.0  # std of Gaussian noise (0-255)
-    fade: float = 0.0  # 0 = fresh ink, 0.5 = washed out
-    jpeg: int = 70  # JPEG quality
-    grey: bool = False  # black-and-white photocopy
-    seed: int = 0
-
-
-def degrade(img: Image.Image, scan: Scan) -> Image.Image:
-    """Print-and-scan effects on one page image."""
-    import numpy as np
-
-    rnd = np.random.default_rng(scan.seed)
-    img = img.convert("RGB")
-    if scan.skew:
-        img = img.rotate(scan.skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=(255, 255, 255))
-    arr = np.asarray(img).astype(np.float32)
-    if scan.fade:
-        arr = arr + (255 - arr) * scan.fade
-    arr = arr * np.array([0.97, 0.96, 0.93]) + 4  # paper tint
-    if scan.noise:
-        arr = arr + rnd.normal(0, scan.noise, arr.shape)
-    out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6))
-    if scan.grey:
-        out = out.convert("L").convert("RGB")
-    buf = io.BytesIO()
-    out.save(buf, "JPEG", quality=scan.jpeg)
-    buf.seek(0)
-    return Image.open(buf).convert("RGB")
-
-
-def render_pages(pdf: Path, dpi: int) -> list[Image.Image]:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        return [doc[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(doc))]
-    finally:
-        doc.close()
-
-
-def images_to_pdf(images: list[Image.Image], out: Path, dpi: int) -> Path:
-    """An image-only PDF (one picture a page, no text layer), as scanners write them."""
-    first, *rest = images
-    first.save(str(out), "PDF", resolution=float(dpi), save_all=True, append_images=rest)
-    return out
-
-
-def scan_pdf(src: Path, out: Path, scan: Scan = Scan()) -> Path:
-    pages = [degrade(img, replace(scan, seed=scan.seed + i)) for i, img in enumerate(render_pages(src, scan.dpi))]
-    return images_to_pdf(pages, out, scan.dpi)
-
-
-def blank_scan_pdf(out: Path, pages: int, *, dpi: int = 150) -> Path:
-    """A long scan (e.g. 100 pages) of lightly printed pages, cheap to build."""
-    base = Image.new("RGB", (int(8.27 * dpi), int(11.69 * dpi)), "white")
-    d = ImageDraw.Draw(base)
-    f = _font(int(dpi / 6))
-    for i in range(20):
-        d.text((dpi, dpi + i * dpi / 3), "交通运输信用体系建设工作材料" * 2, font=f, fill=(20, 20, 20))
-    return images_to_pdf([base] * pages, out, dpi)

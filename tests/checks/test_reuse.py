@@ -95,3 +95,19 @@ def test_photos_without_hash_are_skipped(ctx: CheckContext) -> None:
     files = [EvidenceFile(path=f"{t}/a.jpg", abs_path=Path("/nonexistent"), size=1, task=t, kind=Kind.PHOTO,
                           facts={"phash": None}) for t in ("1.1", "2.1")]
     assert list(reuse.check(files, ctx)) == []
+
+
+def test_thousands_of_photos(ctx: CheckContext) -> None:
+    import random
+
+    rng = random.Random(4)
+
+    def h() -> str:
+        return f"{rng.getrandbits(64):016x}"
+
+    files = [EvidenceFile(path=f"{i % 24 // 4 + 1}.{i % 4 + 1}/act{i % 97}/{i}.jpg", abs_path=Path("/nonexistent"),
+                          size=1, task=f"{i % 24 // 4 + 1}.{i % 4 + 1}", kind=Kind.PHOTO,
+                          facts={"phash": h(), "phash_zoom": [h(), h()], "phash_middle": h()}) for i in range(3000)]
+    planted = files[5].model_copy(update={"path": "7.4/copy/5.jpg", "task": "7.4"})
+    found = list(reuse.check([*files, planted], ctx))
+    assert any({f.path, *f.related} == {files[5].path, "7.4/copy/5.jpg"} for f in found)

@@ -75,6 +75,9 @@ def test_black_header_with_red_rule_and_red_emphasis(tmp_path: Path) -> None:
 def test_blank_seal_is_reported(tmp_path: Path) -> None:
     f = extract(build_pdf(tmp_path / "s.pdf", Gongwen(seal_over_text=False)), NO_OCR).facts
     assert f["seal"] is True and f["seal_blank"] is True
+    # an opaque seal picture hides the date in the pixels, but the text layer shows it is there
+    f = extract(build_pdf(tmp_path / "o.pdf", Gongwen(seal_opaque=True)), NO_OCR).facts
+    assert f["seal"] is True and f["seal_blank"] is False
 
 
 def test_header_picture_is_judged_from_pixels(tmp_path: Path) -> None:
