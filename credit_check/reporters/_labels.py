@@ -131,8 +131,8 @@ def notes(task: TaskResult, lang: str) -> list[str]:
     lines = list(task.reasons)
     said = "\n".join(task.reasons)
     for requirement in task.requirements:
-        if requirement.status is Status.MET:
-            continue
+        if requirement.status is Status.MET or requirement.required <= 1:
+            continue  # "缺少：…" already says all there is to say about a single item
         line = f"{requirement.label} {requirement.satisfied}/{requirement.required}"
         if requirement.missing and not all(gap in said for gap in requirement.missing):
             line += MISSING[lang].format(LIST_SEPARATOR[lang].join(requirement.missing))
