@@ -39,7 +39,6 @@ tasks, file it once and refer to it, or file the identical file (not a re-typed 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -48,30 +47,23 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from credit_check import textsim
 from credit_check.model import EvidenceFile, Finding, Kind, Severity
 from credit_check.pii import mask_text
+from credit_check.textsim import candidate_pairs, coverage, minhash, normalise, shared_passage, shingles
 
 if TYPE_CHECKING:
     from credit_check.checks import CheckContext
 
 ID = "copied-text"
 RULE = "D1"
-SHINGLE = 5
-BANDS, ROWS = 48, 4  # 192 MinHash values; pairs from about 0.4 Jaccard up become candidates
 MIN_CHARS = 120
 MIN_SHINGLES = 60  # after template passages are removed
 SAME_DOCUMENT = 0.9  # this alike and with the same numbers: one document filed twice (OCR noise allowed)
 SAMPLE = 64  # shingles sampled per document to find reference candidates
 _BIG_BUCKET = 30
 
-_RNG = np.random.default_rng(20240428)  # fixed: sketches must be the same on every run
-_A = _RNG.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
-_B = _RNG.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
 _NUMBERS = re.compile(r"\d+")
-_MARKERS = re.compile(
-    r"(?m)^\s*(?:第[一二三四五六七八九十百零〇\d]+[条章节款项部分]|[（(]?[一二三四五六七八九十百]+[)）、．.]"
-    r"|[（(]?\d+[)）、．.]|[①-⑳])"
-)
 
 
 @dataclass
@@ -80,60 +72,6 @@ class _Doc:
     norm: str
     shingles: np.ndarray
     template: bool = False
-
-
-def normalise(text: str) -> str:
-    """Letters only: no whitespace, punctuation, digits or list markers; full-width folded."""
-    text = _MARKERS.sub("", unicodedata.normalize("NFKC", text))
-    return "".join(c for c in text.lower() if c.isalpha())
-
-
-def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: spreads the polynomial hash over all 64 bits."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
-def positional(norm: str) -> np.ndarray:
-    """64-bit hash of the 5-character passage starting at each position of the text."""
-    codes = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    n = len(codes) - SHINGLE + 1
-    if n <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    h = np.zeros(n, dtype=np.uint64)
-    for k in range(SHINGLE):
-        h = h * np.uint64(1_000_003) + codes[k:k + n]
-    return _mix(h)
-
-
-def shingles(norm: str) -> np.ndarray:
-    """Sorted unique hashes of the text's 5-character passages."""
-    return np.unique(positional(norm))
-
-
-def coverage(a: _Doc, b: _Doc) -> float:
-    """Share of `a`'s text (its non-template passages) that lies in passages `b` also has."""
-    pos = positional(a.norm)
-    kept = np.isin(pos, a.shingles, assume_unique=False)
-    shared = kept & np.isin(pos, b.shingles)
-    counted = np.zeros(len(pos) + SHINGLE, dtype=bool)
-    covered = np.zeros(len(pos) + SHINGLE, dtype=bool)
-    for k in range(SHINGLE):  # a passage covers its 5 characters
-        counted[k:k + len(pos)] |= kept
-        covered[k:k + len(pos)] |= shared
-    total = int(counted.sum())
-    return int(covered.sum()) / total if total else 0.0
-
-
-def minhash(sh: np.ndarray) -> np.ndarray:
-    sig = np.full(BANDS * ROWS, np.iinfo(np.uint64).max, dtype=np.uint64)
-    for i in range(0, len(sh), 4096):  # chunks keep the (shingles x 192) matrix small
-        block = sh[i:i + 4096, None] * _A[None, :] + _B[None, :]
-        np.minimum(sig, block.min(axis=0), out=sig)
-    return sig
 
 
 def _shares_template(f: EvidenceFile, ctx: CheckContext) -> bool:
@@ -171,38 +109,6 @@ def _strip_templates(docs: list[_Doc]) -> list[_Doc]:
     return [d for d in docs if len(d.shingles) >= MIN_SHINGLES]
 
 
-def shared_passage(a: str, b: str, limit: int = 40) -> str:
-    """A long passage of `a` also found in `b` (a quick scan, not the longest one)."""
-    best = ""
-    for i in range(0, max(1, len(a) - 12), 7):
-        j = b.find(a[i:i + 12])
-        if j < 0:
-            continue
-        k = 12
-        while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k] and k < limit:
-            k += 1
-        if k > len(best):
-            best = a[i:i + k]
-            if k >= limit:
-                break
-    return mask_text(best)
-
-
-def _candidates(docs: list[_Doc]) -> set[tuple[int, int]]:
-    sigs = [minhash(d.shingles) for d in docs]
-    pairs: set[tuple[int, int]] = set()
-    for band in range(BANDS):
-        buckets: dict[bytes, list[int]] = defaultdict(list)
-        for i, sig in enumerate(sigs):
-            buckets[sig[band * ROWS:(band + 1) * ROWS].tobytes()].append(i)
-        for members in buckets.values():
-            if len(members) <= _BIG_BUCKET:
-                pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1:])
-            else:  # near-identical crowd: linking each to a few is enough to report it
-                pairs.update((members[k], b) for k in range(3) for b in members[k + 1:])
-    return pairs
-
-
 def _related(a: EvidenceFile, b: EvidenceFile) -> bool:
     """Same task and same folder (one activity), or the very same bytes: not copying."""
     same_activity = a.task == b.task and a.path.rsplit("/", 1)[0] == b.path.rsplit("/", 1)[0]
@@ -220,14 +126,14 @@ def same_document(a: EvidenceFile, b: EvidenceFile) -> bool:
 
 def _pairs(docs: list[_Doc], threshold: float) -> Iterator[Finding]:
     found = []
-    for i, j in _candidates(docs):
+    for i, j in candidate_pairs([minhash(d.shingles) for d in docs], _BIG_BUCKET):
         a, b = docs[i], docs[j]
         if _related(a.file, b.file):
             continue
         inter = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
-        if inter < threshold ** SHINGLE * min(len(a.shingles), len(b.shingles)) * 0.5:
+        if inter < threshold ** textsim.SHINGLE * min(len(a.shingles), len(b.shingles)) * 0.5:
             continue  # far too few shared passages for the texts to be that much alike
-        sim = min(coverage(a, b), coverage(b, a))
+        sim = min(coverage(a.norm, a.shingles, b.shingles), coverage(b.norm, b.shingles, a.shingles))
         if sim >= threshold:
             first, second = sorted((a, b), key=lambda d: d.file.path)
             found.append((sim, first, second))
@@ -236,7 +142,7 @@ def _pairs(docs: list[_Doc], threshold: float) -> Iterator[Finding]:
         if first.file.path in reported and second.file.path in reported:
             continue  # a crowd of copies is reported as a chain, not every pair
         reported.update((first.file.path, second.file.path))
-        passage = shared_passage(second.norm, first.norm)
+        passage = mask_text(shared_passage(second.norm, first.norm))
         if sim >= SAME_DOCUMENT and same_document(first.file, second.file):
             yield Finding(rule=RULE, check="same-document", severity=Severity.WARNING, path=second.file.path,
                           task=second.file.task, related=(first.file.path,),
@@ -270,13 +176,13 @@ def _external(docs: list[_Doc], refs: list[_Doc], threshold: float) -> Iterator[
         hits = np.concatenate([np.unique(owners[x:y]) for x, y in zip(lo, hi, strict=True)] or [np.zeros(0, int)])
         counts = np.bincount(hits.astype(np.int64), minlength=len(refs))
         best, best_k = 0.0, -1
-        for k in np.flatnonzero(counts >= threshold ** SHINGLE * 0.5 * len(sample)):
-            share = coverage(d, refs[int(k)])
+        for k in np.flatnonzero(counts >= threshold ** textsim.SHINGLE * 0.5 * len(sample)):
+            share = coverage(d.norm, d.shingles, refs[int(k)].shingles)
             if share > best:
                 best, best_k = share, int(k)
         if best >= threshold:
             ref = refs[best_k]
-            passage = shared_passage(d.norm, ref.norm)
+            passage = mask_text(shared_passage(d.norm, ref.norm))
             yield Finding(rule=RULE, check="copied-external", severity=Severity.ERROR, path=d.file.path,
                           task=d.file.task, related=(ref.file.path,),
                           message=f"{best:.0%} 的文字与参考材料 {ref.file.path} 相同（共同段落：“{passage}”）",

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import numpy as np
+
+from credit_check.textsim import candidate_pairs, coverage, minhash, normalise, shared_passage, shingles
+
+A = "莱芜区城乡交通运输局坚持把信用监管作为提升行业治理能力的重要抓手，创新推出信易行应用场景，对信用等级较高的企业给予便利。"
+B = "全区各级交通运输部门要加强安全生产监管，严格落实企业主体责任，深入开展隐患排查治理，确保行业安全形势持续稳定。"
+
+
+def test_normalise_drops_numbering_punctuation_and_digits() -> None:
+    assert normalise("一、总体要求。\n（1）坚持 2024 年！") == "总体要求坚持年"
+
+
+def test_coverage_and_candidates() -> None:
+    na, nb = normalise(A), normalise(B)
+    sa, sb = shingles(na), shingles(nb)
+    assert coverage(na, sa, sa) == 1.0
+    assert coverage(na, sa, sb) < 0.1
+    near = normalise(A.replace("较高", "很高"))
+    assert coverage(near, shingles(near), sa) > 0.8
+    pairs = candidate_pairs([minhash(sa), minhash(shingles(near)), minhash(sb)])
+    assert (0, 1) in pairs and (0, 2) not in pairs and (1, 2) not in pairs
+    assert shared_passage(na, near).startswith("莱芜区城乡交通运输局")
+    assert isinstance(minhash(np.zeros(0, dtype=np.uint64)), np.ndarray)
