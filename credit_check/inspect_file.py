@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from credit_check.catalogue import load_catalogue
 from credit_check.discover import display_name
 from credit_check.facts import ExtractOptions, extract
-from credit_check.facts.ocr import DISABLE_ENV
 from credit_check.model import Kind
 from credit_check.pii import mask_text
 
@@ -28,8 +26,6 @@ def _annotate(path: Path, kind: Kind, out: Path) -> list[str]:
 
 
 def inspect_file(path: Path, *, as_json: bool = False, ocr: bool = True, annotate: Path | None = None) -> str:
-    if not ocr:
-        os.environ[DISABLE_ENV] = "1"
     result = extract(path, ExtractOptions(ocr=ocr))
     facts: dict[str, Any] = dict(result.facts)
     if result.kind is Kind.DOCUMENT and result.error is None:

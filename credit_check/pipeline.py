@@ -25,7 +25,6 @@ from credit_check.dates import date_from_name, month_from_name
 from credit_check.discover import Discovered, Tree, discover
 from credit_check.evaluate import evaluate
 from credit_check.facts import ExtractOptions, extract
-from credit_check.facts.ocr import DISABLE_ENV
 from credit_check.model import EvidenceFile, Extracted, Finding, Kind, Period, Report
 from credit_check.scoring import score, stamp_deductions
 
@@ -192,8 +191,6 @@ def mask_messages(findings: Sequence[Finding]) -> list[Finding]:
 # --------------------------------------------------------------------------------------- audit
 def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report:
     catalogue = options.catalogue
-    if not options.ocr:
-        os.environ[DISABLE_ENV] = "1"  # inherited by the worker processes
     known = {t.id for t in catalogue.tasks} | {b.id for b in catalogue.bonus}
     tree = discover(options.root, known)
     extract_opts = ExtractOptions(ocr=options.ocr, max_bytes=options.extract.max_bytes,

@@ -19,6 +19,7 @@ from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
 from credit_check.cli import app
+from credit_check.facts.ocr import DISABLE_ENV
 
 runner = CliRunner()
 
@@ -129,6 +130,7 @@ def test_exit_codes(tmp_path: Path) -> None:
     empty.mkdir()
     result = runner.invoke(app, ["audit", str(empty), "--no-cache", "--fail-on", "error"])
     assert result.exit_code == 1  # every task is missing: error-level evidence findings
+    assert DISABLE_ENV not in os.environ  # --no-ocr must not leak into later audits in this process
 
 
 @pytest.mark.parametrize("args", [
