@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,7 +21,7 @@ from credit_check import __version__
 from credit_check.catalogue.models import Catalogue
 from credit_check.checks import CheckContext, run_checks
 from credit_check.dates import date_from_name, month_from_name
-from credit_check.discover import Discovered, Tree, discover
+from credit_check.discover import Discovered, Tree, discover, display_name
 from credit_check.evaluate import evaluate
 from credit_check.facts import ExtractOptions, extract
 from credit_check.model import EvidenceFile, Extracted, Finding, Kind, Period, Report
@@ -227,7 +226,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
     unit_of_task = {t.id: t.units for t in catalogue.scored_items()}
     unit_of_task.update({d.id: d.units for d in catalogue.deductions})
     return Report(
-        tool_version=__version__, root=unicodedata.normalize("NFC", str(options.root)), period=options.period,
+        tool_version=__version__, root=display_name(str(options.root))[0], period=options.period,
         audit_date=options.audit_date, score=total, tasks=tuple(task_results), bonus=tuple(bonus_results),
         findings=tuple(masked_findings), files=tuple(report_files), units=catalogue.units,
         unit_of_task=unit_of_task,

@@ -208,3 +208,17 @@ def test_inspect_prints_facts_and_never_writes_beside_the_file(tmp_path: Path) -
     refused = runner.invoke(app, ["inspect", str(doc), "--annotate", str(folder / "boxes.png")])
     assert refused.exit_code == 2 and sorted(p.name for p in folder.iterdir()) == ["2024年工作要点.pdf"]
     assert runner.invoke(app, ["inspect", str(tmp_path / "missing.pdf")]).exit_code == 2
+
+
+def test_gbk_named_root_and_files_give_utf8_reports(tmp_path: Path) -> None:
+    root = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/" + "材料".encode("gbk")))
+    task = Path(os.fsdecode(os.fsencode(str(root)) + b"/" + "1.3 要点".encode("gbk")))
+    task.mkdir(parents=True)
+    simple_pdf(Path(os.fsdecode(os.fsencode(str(task)) + b"/" + "2024年工作要点.pdf".encode("gbk"))),
+               ["2024年工作要点", "2024年2月1日"])
+    _code, report = audit_json(root, tmp_path)
+    assert report["root"].endswith("材料")
+    assert [f["path"] for f in report["files"]] == ["1.3 要点/2024年工作要点.pdf"]
+    assert ("D5", "garbled-name") in {(f["rule"], f["check"]) for f in report["findings"]}
+    text = runner.invoke(app, ["audit", os.fsdecode(os.fsencode(str(root))), "--no-cache", "--no-ocr"])
+    assert text.exit_code == 0 and "材料" in text.output
