@@ -23,11 +23,11 @@ from credit_check.checks import CheckContext, run_checks
 from credit_check.dates import date_from_name, month_from_name
 from credit_check.discover import Discovered, Tree, discover, display_name
 from credit_check.evaluate import evaluate
-from credit_check.facts import ExtractOptions, extract
+from credit_check.facts import ExtractOptions, extract, ocr
 from credit_check.model import EvidenceFile, Extracted, Finding, Kind, Period, Report
 from credit_check.scoring import score, stamp_deductions
 
-CACHE_VERSION = f"{__version__}-1"  # bump when extractors change what they produce
+CACHE_VERSION = f"{__version__}-2"  # bump whenever an extractor changes what it produces
 Progress = Callable[[int, int, str], None]
 
 
@@ -105,7 +105,9 @@ def extract_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir:
     pending = list(range(total))
     done = 0
     while pending:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(pending))) as pool:
+        workers = min(jobs, len(pending))
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        with ProcessPoolExecutor(max_workers=workers, initializer=ocr.configure, initargs=(threads,)) as pool:
             futures: dict[Future[tuple[str, Extracted]], int] = {
                 pool.submit(_facts_job, str(items[i].abs_path), options, cache): i for i in pending}
             broken: list[int] = []

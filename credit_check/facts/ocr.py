@@ -16,8 +16,16 @@ from PIL import Image
 UNAVAILABLE_REASON = "未安装 OCR 组件，无法识别图片文字（pip install 'credit-check[ocr]'）"
 UNAVAILABLE_REASON_EN = "OCR is not installed; install the ocr extra: pip install 'credit-check[ocr]'"
 
-# Set by the CLI (--no-ocr) and inherited by worker processes.
+# Set this environment variable to turn OCR off for every run (the CLI's --no-ocr is per run).
 DISABLE_ENV = "CREDIT_CHECK_NO_OCR"
+_threads: int | None = None  # onnxruntime threads per process; None = its default (all cores)
+
+
+def configure(threads: int | None) -> None:
+    """Threads per OCR session; worker processes get cores ÷ workers so they do not fight."""
+    global _threads
+    _threads = threads
+    engine.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,6 @@ def engine() -> OcrEngine | None:
     except Exception:  # not installed, or its native libraries failed to load
         return None
     try:
-        return OcrEngine(RapidOCR())
+        return OcrEngine(RapidOCR(intra_op_num_threads=_threads) if _threads else RapidOCR())
     except Exception:
         return None
