@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 from credit_check.catalogue.models import Bonus, Cadence, Catalogue, Task
 from credit_check.checks import CHECKS
@@ -52,7 +53,8 @@ def explain_item(catalogue: Catalogue, ident: str) -> str | None:
         return _explain_task(item)
     deduction = catalogue.deduction(key.upper())
     if deduction is not None:
-        related = [cid for cid, mod in CHECKS.items() if deduction.id in (inspect.getdoc(mod) or "")[:12]]
+        related = [cid for cid, mod in CHECKS.items()
+                   if re.search(rf"\b{deduction.id}\b", (inspect.getdoc(mod) or "").split("\n", 1)[0])]
         lines = [f"{deduction.id} {deduction.title}", "", deduction.text, "",
                  f"每条错误扣 {deduction.points:g} 分，警告扣 {deduction.warning_points:g} 分，上限 {deduction.cap:g} 分（默认值）。"]
         if deduction.disqualify:

@@ -171,7 +171,8 @@ def test_indicators_explain_and_text_report(tmp_path: Path) -> None:
     task = runner.invoke(app, ["explain", "1.4"])
     assert task.exit_code == 0 and "每季度" in task.output and "法规科" in task.output
     rule = runner.invoke(app, ["explain", "d6"])
-    assert rule.exit_code == 0 and "红头" in rule.output
+    assert rule.exit_code == 0 and "红头" in rule.output and "doc-elements" in rule.output
+    assert "photo-reuse" in runner.invoke(app, ["explain", "D1"]).output
     check = runner.invoke(app, ["explain", "layout"])
     assert check.exit_code == 0 and "新建文件夹" in check.output
     root = small_tree(tmp_path / "evidence")
