@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -84,6 +85,16 @@ def _facts_job(abs_path: str, options: ExtractOptions, cache_dir: str | None) ->
     return sha, result
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a clean process (forkserver; spawn on Windows), never a fork of this
+    one: forking a process that holds OCR or other native threads can deadlock."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["credit_check.pipeline"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
 def _crashed(item: Discovered) -> tuple[str, Extracted]:
     return "", Extracted(kind=Kind.OTHER, error="解析该文件时进程崩溃，文件可能已损坏 / the reader crashed on this file")
 
@@ -107,7 +118,8 @@ def extract_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir:
     while pending:
         workers = min(jobs, len(pending))
         threads = max(1, (os.cpu_count() or 1) // workers)
-        with ProcessPoolExecutor(max_workers=workers, initializer=ocr.configure, initargs=(threads,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=ocr.configure,
+                                 initargs=(threads,)) as pool:
             futures: dict[Future[tuple[str, Extracted]], int] = {
                 pool.submit(_facts_job, str(items[i].abs_path), options, cache): i for i in pending}
             broken: list[int] = []

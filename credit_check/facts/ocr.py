@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from PIL import Image
@@ -21,11 +20,14 @@ DISABLE_ENV = "CREDIT_CHECK_NO_OCR"
 _threads: int | None = None  # onnxruntime threads per process; None = its default (all cores)
 
 
+_engines: dict[int, OcrEngine | None] = {}  # by process id: a forked child never touches its parent's
+
+
 def configure(threads: int | None) -> None:
-    """Threads per OCR session; worker processes get cores ÷ workers so they do not fight."""
+    """Threads per OCR session; worker processes get cores ÷ workers so they do not fight.
+    Takes effect for engines loaded afterwards (workers call it before loading one)."""
     global _threads
     _threads = threads
-    engine.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,23 @@ class OcrEngine:
         return lines
 
 
-@cache
 def engine() -> OcrEngine | None:
-    """The OCR engine of this process, or None when OCR is unavailable or disabled."""
+    """The OCR engine of this process (loaded once), or None when OCR is unavailable or disabled.
+
+    Keyed by process id: an engine inherited through fork is never used or destroyed in the
+    child, because an onnxruntime session torn down without its threads can hang."""
+    pid = os.getpid()
+    if pid not in _engines:
+        _engines[pid] = _load()
+    return _engines[pid]
+
+
+def reset() -> None:
+    """Forget this process's engine (it is loaded again on next use): for tests and settings changes."""
+    _engines.pop(os.getpid(), None)
+
+
+def _load() -> OcrEngine | None:
     if os.environ.get(DISABLE_ENV):
         return None
     try:

@@ -19,10 +19,10 @@ def _no_ocr(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from credit_check.facts import ocr
 
     monkeypatch.setenv(ocr.DISABLE_ENV, "1")
-    ocr.engine.cache_clear()
+    ocr.reset()
     yield
     monkeypatch.delenv(ocr.DISABLE_ENV)
-    ocr.engine.cache_clear()
+    ocr.reset()
     assert not os.environ.get(ocr.DISABLE_ENV)
 
 

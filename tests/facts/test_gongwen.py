@@ -148,12 +148,12 @@ def test_ocr_unavailable_gives_a_reason(monkeypatch: pytest.MonkeyPatch) -> None
     from credit_check.facts import ocr
 
     monkeypatch.setenv(ocr.DISABLE_ENV, "1")
-    ocr.engine.cache_clear()
+    ocr.reset()
     try:
         text, reason = gongwen.ocr_image_text(Image.new("RGB", (50, 50), "white"))
     finally:
         monkeypatch.delenv(ocr.DISABLE_ENV)
-        ocr.engine.cache_clear()
+        ocr.reset()
     assert text is None and reason == ocr.UNAVAILABLE_REASON
 
 
