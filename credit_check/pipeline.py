@@ -169,6 +169,17 @@ def _issued(path: str, facts: dict[str, Any], text: str, task_id: str | None, ca
                          task=catalogue.task(task_id) if task_id else None, catalogue=catalogue)
 
 
+def _mask_value(value: Any) -> Any:
+    """Facts with personal data masked in every string (a document may be titled with an ID number)."""
+    if isinstance(value, str):
+        return _mask(value)
+    if isinstance(value, list):
+        return [_mask_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_value(v) for k, v in value.items()}
+    return value
+
+
 def build_records(tree: Tree, extracted: Sequence[tuple[str, Extracted]], catalogue: Catalogue) -> list[EvidenceFile]:
     records: list[EvidenceFile] = []
     for item, (sha, ex) in zip(tree.files, extracted, strict=True):
@@ -181,7 +192,7 @@ def build_records(tree: Tree, extracted: Sequence[tuple[str, Extracted]], catalo
         day, source = _date_of(item, ex)
         records.append(EvidenceFile(
             path=_mask(item.path), abs_path=item.abs_path, size=item.size, task=item.task, kind=ex.kind, date=day,
-            date_source=source, facts=facts, error=ex.error, pages=ex.pages, sheets=ex.sheets, sha256=sha,
+            date_source=source, facts=_mask_value(facts), error=ex.error, pages=ex.pages, sheets=ex.sheets, sha256=sha,
         ))
     return records
 

@@ -3,6 +3,7 @@ bad input, and the promise that the evidence tree is never written to."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -223,3 +224,18 @@ def test_gbk_named_root_and_files_give_utf8_reports(tmp_path: Path) -> None:
     assert ("D5", "garbled-name") in {(f["rule"], f["check"]) for f in report["findings"]}
     text = runner.invoke(app, ["audit", os.fsdecode(os.fsencode(str(root))), "--no-cache", "--no-ocr"])
     assert text.exit_code == 0 and "材料" in text.output
+
+
+def test_personal_data_in_names_and_titles_is_masked_everywhere(tmp_path: Path) -> None:
+    from tests.builders.sheets import resident_id
+
+    number = resident_id("370102", dt.date(1985, 7, 9), "117")
+    root = tmp_path / "ev"
+    (root / "4.5 修复").mkdir(parents=True)
+    simple_pdf(root / "4.5 修复" / f"张三{number}身份证复印件.pdf", [f"张三{number}信用修复申请", "2024年3月1日"])
+    _code, report = audit_json(root, tmp_path)
+    outputs = [json.dumps(report, ensure_ascii=False)]
+    for fmt in ("text", "html", "sarif", "junit"):
+        outputs.append(runner.invoke(app, ["audit", str(root), "--no-cache", "--no-ocr", "--format", fmt]).output)
+    for out in outputs:
+        assert number not in out and number[:6] in out  # masked, not dropped
