@@ -117,6 +117,9 @@ def _result(finding: Finding, lang: str, rule_index: dict[str, int], artifacts: 
     }
     if finding.path is not None:
         result["locations"] = [_location(finding.path, artifacts)]
+    else:  # about the tree as a whole (a task with no folder): the root, so strict viewers accept it
+        result["locations"] = [{**_location("./", artifacts),
+                                "logicalLocations": [{"name": finding.task or finding.rule, "kind": "module"}]}]
     if finding.related:
         result["relatedLocations"] = [
             {"id": i, **_location(path, artifacts)} for i, path in enumerate(finding.related, start=1)

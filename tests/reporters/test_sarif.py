@@ -60,8 +60,9 @@ def test_locations_are_percent_encoded_relative_paths() -> None:
     report = build_report()
     run = _run(report)
     for finding, result in zip(report.findings, run["results"], strict=True):
-        if finding.path is None:
-            assert "locations" not in result
+        if finding.path is None:  # the tree as a whole: the root folder, named by its task
+            assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "./"
+            assert result["locations"][0]["logicalLocations"][0]["name"] == (finding.task or finding.rule)
             continue
         location = result["locations"][0]["physicalLocation"]["artifactLocation"]
         assert location["uriBaseId"] == "EVIDENCE"
