@@ -14,6 +14,7 @@ when any requirement is unknown, else `partial`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from credit_check.catalogue.models import Bonus, Cadence, Catalogue, Requirement, Task
@@ -125,6 +126,29 @@ def _reason(r: RequirementResult, cadence: Cadence, undated: int) -> str:
     return f"缺少：{r.label}"
 
 
+def _period_en(label: str) -> str:
+    """2024年第三季度 → 2024 Q3; 2024年5月 → 2024-05."""
+    if m := re.fullmatch(r"(\d{4})年(第.季度)", label):
+        return f"{m.group(1)} Q{_QUARTER_CN.index(m.group(2)) + 1}"
+    if m := re.fullmatch(r"(\d{4})年(\d{1,2})月", label):
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    return label
+
+
+def _reason_en(r: RequirementResult, label: str, cadence: Cadence) -> str:
+    if r.status is Status.MET:
+        return f"met: {label} ({len(r.files)} files)"
+    if cadence in (Cadence.QUARTERLY, Cadence.MONTHLY) and r.missing:
+        text = f"no {label} in: {', '.join(_period_en(p) for p in r.missing)}"
+        return text + (" (some files have no readable date: put the date in the file name)"
+                       if r.status is Status.UNKNOWN else "")
+    if r.status is Status.UNKNOWN:
+        return f"could not determine: {label}"
+    if r.status is Status.PARTIAL:
+        return f"not enough: {label} ({r.satisfied}/{r.required})"
+    return f"missing: {label}"
+
+
 def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, catalogue: Catalogue,
              *, bonus: bool = False, folder: str | None = None) -> tuple[TaskResult, list[Finding]]:
     """The result of one task or bonus item, and the evidence findings for its to-do list."""
@@ -137,11 +161,13 @@ def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, 
     else:
         score = round(item.points * fraction, 2)
     reasons: list[str] = []
+    reasons_en: list[str] = []
     findings: list[Finding] = []
     for req, res in zip(item.requirements, results, strict=True):
         undated = sum(1 for f in mine if f.date is None and f.path in res.files)
         reason = _reason(res, req.cadence, undated)
         reasons.append(reason)
+        reasons_en.append(_reason_en(res, req.label_en or req.label, req.cadence))
         if res.status is Status.MET or bonus:
             continue
         severity = {Status.MISSING: Severity.ERROR, Status.PARTIAL: Severity.WARNING}.get(res.status, Severity.INFO)
@@ -150,13 +176,12 @@ def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, 
             message=f"{item.id} {item.title}：{reason}",
             fix=f"补充{req.label}，放入任务 {item.id} 的文件夹" + ("，文件名注明日期（如 2024-05-12）"
                                                          if req.cadence in (Cadence.QUARTERLY, Cadence.MONTHLY) else ""),
-            message_en=f"{item.id}: requirement '{req.label_en or req.id}' is {res.status.value}"
-                       + (f" (missing: {', '.join(res.missing)})" if res.missing else ""),
+            message_en=f"{item.id}: {reasons_en[-1]}",
             fix_en=f"add {req.label_en or req.label} to the folder of task {item.id}",
         ))
     result = TaskResult(
         id=item.id, title=item.title, units=item.units, points=item.points, score=score, status=status,
         files=tuple(f.path for f in mine), reasons=tuple(reasons), requirements=tuple(results),
-        primary=getattr(item, "primary", ""), folder=folder,
+        primary=getattr(item, "primary", ""), folder=folder, reasons_en=tuple(reasons_en),
     )
     return result, findings

@@ -123,6 +123,7 @@ class TaskResult(Frozen):
     requirements: tuple[RequirementResult, ...] = ()
     primary: str = ""  # 一级指标 (empty for bonus items)
     folder: str | None = None  # the task's folder in the tree, when there is one
+    reasons_en: tuple[str, ...] = ()  # the reasons in English, same order
 
 
 class Score(Frozen):

@@ -128,8 +128,9 @@ LIST_SEPARATOR = {"zh": "、", "en": ", "}
 def notes(task: TaskResult, lang: str) -> list[str]:
     """The task's reasons, then each unmet requirement's progress ("月度工作记录 3/12"), naming
     what is missing only when no reason already names it (the pipeline's reasons usually do)."""
-    lines = list(task.reasons)
-    said = "\n".join(task.reasons)
+    reasons = task.reasons_en if lang == "en" and task.reasons_en else task.reasons
+    lines = list(reasons)
+    said = "\n".join(reasons)
     for requirement in task.requirements:
         if requirement.status is Status.MET or requirement.required <= 1:
             continue  # "缺少：…" already says all there is to say about a single item

@@ -82,7 +82,8 @@ def render(report: Report, lang: str = "zh", *, color: bool = False, width: int 
         table.add_column(t[col], overflow="fold")
     primary = None
     for task in report.tasks:
-        first_gap = next((r for r in task.reasons if not r.startswith("已满足")), "")
+        reasons = task.reasons_en if lang == "en" and task.reasons_en else task.reasons
+        first_gap = next((r for r in reasons if not r.startswith(("已满足", "met:"))), "")
         if task.primary != primary:
             primary = task.primary
             table.add_row(Text(primary, style="bold"), "", "", "", "", "")

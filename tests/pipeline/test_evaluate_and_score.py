@@ -39,6 +39,7 @@ def test_quarterly_meetings_met_partial_missing_unknown() -> None:
     assert result.score == round(task.points * 3 / 4, 2)
     assert "2024年第三季度" in result.reasons[0]
     assert findings[0].severity is Severity.WARNING and "第三季度" in findings[0].message
+    assert "2024 Q3" in result.reasons_en[0] and "2024 Q3" in findings[0].message_en
 
     out_of_period = [doc("1.4/2023-03-01 会议纪要.pdf", "1.4", dt.date(2023, 3, 1))]
     result, findings = evaluate(task, out_of_period, YEAR, CAT)
