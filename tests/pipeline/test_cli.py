@@ -239,3 +239,22 @@ def test_personal_data_in_names_and_titles_is_masked_everywhere(tmp_path: Path) 
         outputs.append(runner.invoke(app, ["audit", str(root), "--no-cache", "--no-ocr", "--format", fmt]).output)
     for out in outputs:
         assert number not in out and number[:6] in out  # masked, not dropped
+
+
+def test_reference_folder_catches_text_copied_from_elsewhere(tmp_path: Path) -> None:
+    article = ["某县交通运输局坚持把信用监管作为提升行业治理能力的重要抓手，创新推出信易行应用场景，",
+               "对信用等级为AA级以上的道路运输企业在年度审验、路检路查等环节给予便利，累计减少现场检查八十余次，",
+               "为企业节省成本约四十万元。下一步将持续扩大信易加应用范围，推动信用红利惠及更多经营主体，",
+               "同时建立信用评价结果定期通报制度，对失信企业开展约谈提醒和重点监管，形成守信激励失信约束的良好局面。"]
+    reference = tmp_path / "other-county"
+    reference.mkdir()
+    simple_pdf(reference / "典型案例.pdf", ["信易行典型案例", *article])
+    root = tmp_path / "ev"
+    (root / "7.3 报道").mkdir(parents=True)
+    simple_pdf(root / "7.3 报道" / "2024-10-20 信易行案例.pdf", ["我区信易行典型案例", *article])
+    _code, report = audit_json(root, tmp_path, "--reference", str(reference))
+    copied = [f for f in report["findings"] if f["rule"] == "D1"]
+    assert [f["check"] for f in copied] == ["copied-external"]
+    assert report["score"]["disqualified"]
+    _code, alone = audit_json(root, tmp_path)
+    assert not [f for f in alone["findings"] if f["rule"] == "D1"]
