@@ -20,6 +20,7 @@ from credit_check import __version__
 from credit_check.catalogue import Catalogue, CatalogueError, load_catalogue
 from credit_check.dates import parse_period
 from credit_check.model import Period, Report, Severity
+from credit_check.waivers import WaiverError, load_waivers
 
 if TYPE_CHECKING:
     from credit_check.pipeline import AuditOptions
@@ -80,7 +81,7 @@ def exit_code(report: Report, fail_under: float | None, fail_on: FailOn) -> int:
     if fail_under is not None and report.score.total < fail_under:
         return 1
     levels = {FailOn.error: {Severity.ERROR}, FailOn.warning: {Severity.ERROR, Severity.WARNING}}.get(fail_on, set())
-    return 1 if any(f.severity in levels for f in report.findings) else 0
+    return 1 if any(f.severity in levels and f.waived is None for f in report.findings) else 0
 
 
 def _version(value: bool) -> None:
@@ -117,6 +118,7 @@ def audit(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / do not cache facts")] = False,
     reference: Annotated[Path | None, typer.Option(help="比对抄袭的外部材料目录 / material from elsewhere to compare against")] = None,
     audit_date: Annotated[str | None, typer.Option(help="自查日期 YYYY-MM-DD（默认今天）/ audit date")] = None,
+    waivers: Annotated[Path | None, typer.Option(help="已核实豁免的问题清单 YAML / findings a person has cleared")] = None,
     max_file_mb: Annotated[int, typer.Option(min=1, help="超过此大小的文件不读取 / skip files larger than this")] = 512,
 ) -> None:
     """检查材料目录并输出评分报告 / audit an evidence folder and print a scored report."""
@@ -132,6 +134,10 @@ def audit(
         raise _fail(f"参考材料目录不存在 / reference folder not found: {reference}")
     cat = _catalogue(catalogue)
     try:
+        cleared = load_waivers(waivers) if waivers is not None else ()
+    except WaiverError as exc:
+        raise _fail(str(exc)) from None
+    try:
         start, end = parse_period(period) if period else (cat.settings.period_start, cat.settings.period_end)
         today = dt.date.fromisoformat(audit_date) if audit_date else dt.date.today()
     except ValueError as exc:
@@ -145,7 +151,7 @@ def audit(
             raise _fail(f"报告和缓存不能写入材料目录 / reports and cache must not go inside the evidence folder: {target}")
 
     options = AuditOptions(root=root, catalogue=cat, period=Period(start=start, end=end), audit_date=today, ocr=ocr,
-                           jobs=jobs, cache_dir=cache, reference=reference,
+                           jobs=jobs, cache_dir=cache, reference=reference, waivers=cleared,
                            extract=ExtractOptions(ocr=ocr, max_bytes=max_file_mb * 1024 * 1024))
     report = _run_with_progress(options, run_audit)
 

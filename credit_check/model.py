@@ -99,6 +99,7 @@ class Finding(Frozen):
     fix_en: str = ""
     deduction: float = 0.0  # <= 0, stamped by scoring
     related: tuple[str, ...] = ()  # other paths involved (pairs of copies, reused photos)
+    waived: str | None = None  # a person cleared it (--waivers): the reason; deducts nothing
 
 
 class RequirementResult(Frozen):

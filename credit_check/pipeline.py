@@ -27,6 +27,7 @@ from credit_check.evaluate import evaluate
 from credit_check.facts import ExtractOptions, extract, ocr
 from credit_check.model import EvidenceFile, Extracted, Finding, Kind, Period, Report
 from credit_check.scoring import score, stamp_deductions
+from credit_check.waivers import Waiver, apply_waivers
 
 CACHE_VERSION = f"{__version__}-2"  # bump whenever an extractor changes what it produces
 Progress = Callable[[int, int, str], None]
@@ -44,6 +45,7 @@ class AuditOptions:
     reference: Path | None = None
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     checks: tuple[str, ...] | None = None  # run only these check ids
+    waivers: tuple[Waiver, ...] = ()  # findings a person has cleared
 
 
 def default_cache_dir() -> Path:
@@ -244,7 +246,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
     bonus_results = [evaluate(b, files, options.period, catalogue, bonus=True, folder=tree.task_folders.get(b.id))[0]
                      for b in catalogue.bonus]
 
-    stamped = stamp_deductions(findings, catalogue)
+    stamped = stamp_deductions(apply_waivers(findings, options.waivers, options.audit_date), catalogue)
     total = score(task_results, bonus_results, stamped, catalogue)
     masked_findings = mask_messages(stamped)
     report_files = [f.model_copy(update={"pages": (), "sheets": ()}) for f in files]

@@ -9,6 +9,8 @@
 - An error finding of an item with `disqualify: true` (D1: 抄袭、雷同、伪造) marks the result
   `disqualified`: the seed cancels the acceptance once such fraud is confirmed, so a person must
   confirm or clear it.
+- A waived finding (`--waivers`: a person checked it and cleared it) deducts nothing and does
+  not disqualify.
 - total = tasks + bonus + deductions, never below 0; passed = not disqualified and total ≥ pass mark.
 """
 
@@ -30,7 +32,7 @@ def stamp_deductions(findings: Sequence[Finding], catalogue: Catalogue) -> list[
     for finding in ordered:
         item = catalogue.deduction(finding.rule)
         points = 0.0
-        if item is not None:
+        if item is not None and finding.waived is None:
             per = {Severity.ERROR: item.points, Severity.WARNING: item.warning_points}.get(finding.severity, 0.0)
             points = min(per, max(0.0, item.cap - spent.get(item.id, 0.0)))
             spent[item.id] = spent.get(item.id, 0.0) + points
@@ -44,7 +46,8 @@ def score(tasks: Sequence[TaskResult], bonus: Sequence[TaskResult], findings: Se
     bonus_points = round(sum(b.score for b in bonus), 2)
     deductions = round(sum(f.deduction for f in findings), 2)
     disqualified = any(
-        f.severity is Severity.ERROR and (item := catalogue.deduction(f.rule)) is not None and item.disqualify
+        f.severity is Severity.ERROR and f.waived is None
+        and (item := catalogue.deduction(f.rule)) is not None and item.disqualify
         for f in findings
     )
     total = round(max(0.0, task_points + bonus_points + deductions), 2)

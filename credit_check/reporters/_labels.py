@@ -68,8 +68,12 @@ def check_lang(lang: str) -> str:
 
 
 def message(finding: Finding, lang: str) -> str:
-    """The finding's message in `lang`, falling back to Chinese when no English text was written."""
-    return finding.message_en if lang == "en" and finding.message_en else finding.message
+    """The finding's message in `lang`, falling back to Chinese when no English text was written;
+    a waived finding says so, with the reason."""
+    text = finding.message_en if lang == "en" and finding.message_en else finding.message
+    if finding.waived:
+        text += f" [waived: {finding.waived}]" if lang == "en" else f"［已核实豁免：{finding.waived}］"
+    return text
 
 
 def fix(finding: Finding, lang: str) -> str:

@@ -162,7 +162,7 @@ def _finding_cases(report: Report, lang: str) -> list[_Case]:
     for path, task in sorted(groups, key=lambda key: key[0] is None):
         findings = groups[(path, task)]
         text = "\n".join(_finding_line(f, lang) for f in findings)
-        errors = [f for f in findings if f.severity is Severity.ERROR]
+        errors = [f for f in findings if f.severity is Severity.ERROR and f.waived is None]
         if path is not None and path in unreadable:
             outcome = _Outcome(kind="error", message=f"{words['unreadable']}: {unreadable[path]}",
                                type="read-error", text=text)

@@ -124,6 +124,8 @@ def _result(finding: Finding, lang: str, rule_index: dict[str, int], artifacts: 
         result["relatedLocations"] = [
             {"id": i, **_location(path, artifacts)} for i, path in enumerate(finding.related, start=1)
         ]
+    if finding.waived:
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": finding.waived}]
     identity = "\x1f".join((rid, finding.path or "", str(finding.page), finding.message))
     result["fingerprints"] = {"credit-check/v1": hashlib.sha256(identity.encode()).hexdigest()}
     properties: dict[str, Any] = {"task": finding.task, "deduction": finding.deduction}

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from credit_check.model import Finding, Report, Severity, Status
+from credit_check.reporters import _labels
 
 _LABELS = {
     "zh": {
@@ -55,9 +56,7 @@ def group_by_unit(report: Report) -> dict[str, list[Finding]]:
 
 
 def _msg(f: Finding, lang: str) -> tuple[str, str]:
-    if lang == "en":
-        return f.message_en or f.message, f.fix_en or f.fix
-    return f.message, f.fix
+    return _labels.message(f, lang), _labels.fix(f, lang)
 
 
 def render(report: Report, lang: str = "zh", *, color: bool = False, width: int = 120, max_per_unit: int = 30) -> str:
