@@ -120,6 +120,7 @@ def audit(
     audit_date: Annotated[str | None, typer.Option(help="自查日期 YYYY-MM-DD（默认今天）/ audit date")] = None,
     waivers: Annotated[Path | None, typer.Option(help="已核实豁免的问题清单 YAML / findings a person has cleared")] = None,
     max_file_mb: Annotated[int, typer.Option(min=1, help="超过此大小的文件不读取 / skip files larger than this")] = 512,
+    file_timeout: Annotated[int, typer.Option(min=0, help="单个文件最长读取秒数，0 为不限 / seconds per file, 0 = no limit")] = 120,
 ) -> None:
     """检查材料目录并输出评分报告 / audit an evidence folder and print a scored report."""
     from credit_check.facts import ExtractOptions
@@ -152,7 +153,8 @@ def audit(
 
     options = AuditOptions(root=root, catalogue=cat, period=Period(start=start, end=end), audit_date=today, ocr=ocr,
                            jobs=jobs, cache_dir=cache, reference=reference, waivers=cleared,
-                           extract=ExtractOptions(ocr=ocr, max_bytes=max_file_mb * 1024 * 1024))
+                           extract=ExtractOptions(ocr=ocr, max_bytes=max_file_mb * 1024 * 1024,
+                                                          timeout=file_timeout))
     report = _run_with_progress(options, run_audit)
 
     for name, path in outputs:

@@ -76,7 +76,8 @@ def _facts_job(abs_path: str, options: ExtractOptions, cache_dir: str | None) ->
         except (OSError, ValueError):
             pass  # a damaged cache entry is simply rebuilt
     result = extract(path, options)
-    if cached is not None:
+    timed_out = result.error is not None and "took longer" in result.error  # may succeed with more time
+    if cached is not None and not timed_out:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -220,7 +221,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
     known = {t.id for t in catalogue.tasks} | {b.id for b in catalogue.bonus}
     tree = discover(options.root, known)
     extract_opts = ExtractOptions(ocr=options.ocr, max_bytes=options.extract.max_bytes,
-                                  max_pages=options.extract.max_pages)
+                                  max_pages=options.extract.max_pages, timeout=options.extract.timeout)
     extracted = extract_all(tree.files, extract_opts, options.cache_dir, options.jobs, progress)
     files = build_records(tree, extracted, catalogue)
 

@@ -24,6 +24,8 @@ _KINDS = (
     ("encrypted", ("加密", "密码", "encrypt", "password"), "去除文件密码后重新提交", "remove the password and resubmit"),
     ("empty", ("空文件", "empty"), "文件为空，请替换为原文件", "the file is empty: replace it with the original"),
     ("too-large", ("过大", "too large"), "压缩或拆分文件后重新提交", "compress or split the file"),
+    ("timeout", ("超时", "took longer"), "用原软件重新导出（如另存为 PDF）后重新提交",
+     "re-export the file (e.g. save as PDF) and resubmit"),
     ("unsupported", ("格式", "另存为", "format"), "另存为 PDF 或 DOCX 后重新提交", "save it as PDF or DOCX"),
 )
 

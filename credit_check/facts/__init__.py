@@ -7,7 +7,10 @@ recorded `error` — a bad file never stops the audit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +32,32 @@ class ExtractOptions:
     ocr: bool = True  # use OCR where it is installed
     max_bytes: int = MAX_BYTES_DEFAULT
     max_pages: int = 200  # pages read per document; more are counted, not read
+    timeout: int = 120  # seconds one file may take (Unix); a file that takes longer is reported
+
+
+class FileTimeout(Exception):
+    """One file took longer than `ExtractOptions.timeout`."""
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Raise `FileTimeout` in this thread after `seconds` (where SIGALRM exists and this is the
+    main thread, as in worker processes; elsewhere there is no limit)."""
+    usable = seconds > 0 and hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise FileTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def kind_for_suffix(suffix: str) -> Kind:
@@ -137,7 +166,11 @@ def extract(path: Path, options: ExtractOptions | None = None) -> Extracted:
         return Extracted(kind=Kind.OTHER)
     read, kind = reader
     try:
-        result = read(path, options)
+        with time_limit(options.timeout):
+            result = read(path, options)
+    except FileTimeout:
+        return Extracted(kind=kind, error=(f"读取超时（超过 {options.timeout} 秒），文件可能已损坏或过于复杂 / "
+                                           f"reading took longer than {options.timeout} s"))
     except MemoryError:
         return Extracted(kind=kind, error="文件过大，内存不足 / file too large to read")
     except Exception as exc:  # a corrupt file must become a finding, never a traceback

@@ -58,3 +58,9 @@ def test_mislabelled_and_unreadable_folder() -> None:
     found = list(read_error.check([ef("1.1 x/a.pdf", facts={"mislabelled": ".pdf → jpeg"})], ctx(unreadable=("2.1",))))
     assert sorted((f.check, f.severity.value) for f in found) == [("mislabelled", "warning"),
                                                                    ("unreadable-folder", "error")]
+
+
+def test_timeout_is_its_own_read_error() -> None:
+    found = list(read_error.check([ef("1.1 x/a.pdf", error="读取超时（超过 120 秒） / reading took longer than 120 s")],
+                                  ctx()))
+    assert [f.check for f in found] == ["timeout"]
