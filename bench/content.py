@@ -1,6 +1,6 @@
 """Content checks benchmark: D2 personal data, D1 near-duplicates, D4 双公示 rows, D1 speed.
 
-Run: /work/venv/bin/python bench/content.py [--docs 5000]
+Run: python bench/content.py [--docs 5000]
 Prints precision/recall and timings; all data is generated here with fixed seeds.
 """
 

@@ -7,7 +7,7 @@ charts, red letterhead of a news bulletin, black-and-white photocopies) — runs
 prints, per category and element, precision and recall of "present", how many answers were
 "could not determine", and seconds per page.
 
-    /work/venv/bin/python bench/documents.py [--no-ocr] [--quick]
+    python bench/documents.py [--no-ocr] [--quick]
 """
 
 from __future__ import annotations

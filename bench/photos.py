@@ -6,7 +6,7 @@ stripped EXIF, editor Software, stamps that disagree with EXIF, reuse pairs acro
 burst shots inside one folder), runs the real extractor and checks over it, and prints precision
 and recall per label plus seconds per photo.
 
-    /work/venv/bin/python bench/photos.py [--n 120] [--seed 7] [--keep DIR]
+    python bench/photos.py [--n 120] [--seed 7] [--keep DIR]
 
 Metadata cost is compared with `exiftool -fast -json -r` when exiftool is on the PATH.
 """
