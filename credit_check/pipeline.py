@@ -7,6 +7,7 @@ writes into the evidence tree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -220,8 +221,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
     catalogue = options.catalogue
     known = {t.id for t in catalogue.tasks} | {b.id for b in catalogue.bonus}
     tree = discover(options.root, known)
-    extract_opts = ExtractOptions(ocr=options.ocr, max_bytes=options.extract.max_bytes,
-                                  max_pages=options.extract.max_pages, timeout=options.extract.timeout)
+    extract_opts = dataclasses.replace(options.extract, ocr=options.ocr)  # every other setting as given
     extracted = extract_all(tree.files, extract_opts, options.cache_dir, options.jobs, progress)
     files = build_records(tree, extracted, catalogue)
 
