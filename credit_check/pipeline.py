@@ -63,6 +63,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _options_key(options: ExtractOptions) -> str:
+    """The settings that change what an extractor returns (the time limit does not: timeouts
+    are never cached)."""
+    return f"{int(options.ocr)}-{options.max_bytes}-{options.max_pages}"
+
+
 def _facts_job(abs_path: str, options: ExtractOptions, cache_dir: str | None) -> tuple[str, Extracted]:
     """Hash a file and extract its facts, through the cache. Runs in a worker process."""
     path = Path(abs_path)
@@ -70,7 +76,7 @@ def _facts_job(abs_path: str, options: ExtractOptions, cache_dir: str | None) ->
         sha = _sha256(path)
     except OSError as exc:
         return "", Extracted(kind=Kind.OTHER, error=f"无法读取文件 / cannot read: {exc.strerror or exc}")
-    cached = Path(cache_dir) / sha[:2] / f"{sha}-{CACHE_VERSION}-{int(options.ocr)}.json" if cache_dir else None
+    cached = Path(cache_dir) / sha[:2] / f"{sha}-{CACHE_VERSION}-{_options_key(options)}.json" if cache_dir else None
     if cached is not None and cached.is_file():
         try:
             return sha, Extracted.model_validate_json(cached.read_bytes())

@@ -258,3 +258,14 @@ def test_reference_folder_catches_text_copied_from_elsewhere(tmp_path: Path) -> 
     assert report["score"]["disqualified"]
     _code, alone = audit_json(root, tmp_path)
     assert not [f for f in alone["findings"] if f["rule"] == "D1"]
+
+
+def test_cached_facts_follow_the_size_limit(tmp_path: Path) -> None:
+    root = tmp_path / "ev"
+    (root / "1.3 要点").mkdir(parents=True)
+    (root / "1.3 要点" / "扫描件.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(1536 * 1024))
+    base = ["audit", str(root), "--format", "json", "--cache-dir", str(tmp_path / "cache"), "--no-ocr"]
+    limited = json.loads(runner.invoke(app, [*base, "--max-file-mb", "1"]).output)
+    assert "too large" in limited["files"][0]["error"]
+    wider = json.loads(runner.invoke(app, [*base, "--max-file-mb", "2"]).output)
+    assert "too large" not in wider["files"][0]["error"]  # read this time, not served from the cache
