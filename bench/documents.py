@@ -136,17 +136,17 @@ def main() -> None:
             t = time.perf_counter()
             got = extract(path, options)
             seconds[category] += time.perf_counter() - t
-            pages[category] += int(got.facts.get("pages") or 1)
+            pages[category] += int(got.facts.pages or 1)
             for element in ELEMENTS:
-                value = got.facts.get(element)
+                value = getattr(got.facts, element, None)
                 if element == "doc_number":
-                    status = got.facts.get("doc_number_status")
-                    value = None if status == "undetermined" else bool(got.facts.get("doc_number"))
+                    status = got.facts.doc_number_status
+                    value = None if status == "undetermined" else bool(got.facts.doc_number)
                 if element == "number_format_warning":
-                    status = got.facts.get("doc_number_status")
-                    value = None if status == "undetermined" else "format" in (got.facts.get("doc_number_issues") or [])
+                    status = got.facts.doc_number_status
+                    value = None if status == "undetermined" else "format" in (got.facts.doc_number_issues or [])
                 want = truth[element]
-                if element == "seal_blank" and not got.facts.get("seal"):
+                if element == "seal_blank" and not got.facts.seal:
                     continue  # judged only where a seal was found
                 c = counts[category][element]
                 if value is None:
@@ -154,7 +154,7 @@ def main() -> None:
                     expected_gap = args.no_ocr and element in ("doc_number", "number_format_warning") and category in (
                         "scan", "bw-copy")
                     if want is not None and not expected_gap:
-                        misses.append(f"{category}/{name}: {element} undetermined ({got.facts.get(element + '_reason')})")
+                        misses.append(f"{category}/{name}: {element} undetermined ({getattr(got.facts, element + '_reason', None)})")
                     continue
                 if want is None:
                     c[1 if value else 3] += 1  # claimed red on a B/W copy: a false positive
@@ -162,7 +162,7 @@ def main() -> None:
                     continue
                 c[(0 if want else 1) if value else (2 if want else 3)] += 1
                 if value != want:
-                    misses.append(f"{category}/{name}: {element}={value}, expected {want} ({got.facts.get(element + '_reason')})")
+                    misses.append(f"{category}/{name}: {element}={value}, expected {want} ({getattr(got.facts, element + '_reason', None)})")
     print(f"{'category':<13}{'element':<22}{'P':>6}{'R':>6}{'TP':>5}{'FP':>5}{'FN':>5}{'TN':>5}{'undet':>7}")
     for category, per in counts.items():
         for element, (tp, fp, fn, tn, und) in per.items():

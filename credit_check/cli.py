@@ -246,6 +246,8 @@ def inspect(
     annotate: Annotated[Path | None, typer.Option(help="把检测框画到图片 / write a PNG with the detections boxed")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出 / print JSON")] = False,
     ocr: Annotated[bool, typer.Option("--ocr/--no-ocr")] = True,
+    catalogue: Annotated[Path | None, typer.Option("--catalogue", "-c", help="指标目录 / catalogue YAML")] = None,
+    task: Annotated[str | None, typer.Option(help="按该任务判断（默认取所在文件夹）/ judge as evidence of this task")] = None,
 ) -> None:
     """显示单个文件的识别结果 / print what the tool reads from one file."""
     from credit_check.inspect_file import inspect_file
@@ -254,7 +256,10 @@ def inspect(
         raise _fail(f"文件不存在 / file not found: {file}")
     if annotate is not None and _inside(annotate, file.parent):
         raise _fail(f"标注图片不能写入材料目录 / write the picture outside the evidence folder: {annotate}")
-    typer.echo(inspect_file(file, as_json=as_json, ocr=ocr, annotate=annotate), nl=False)
+    cat = _catalogue(catalogue)
+    if task is not None and cat.task(task) is None:
+        raise _fail(f"未知任务编号 / unknown task id: {task}")
+    typer.echo(inspect_file(file, catalogue=cat, as_json=as_json, ocr=ocr, annotate=annotate, task=task), nl=False)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +38,7 @@ class Discovered:
     size: int
     task: str | None
     name_encoding: str | None = None  # "gbk" when the name was recovered from GBK bytes
+    outside: bool = False  # a link whose target lies outside the evidence tree: never opened
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,13 @@ class Tree:
     task_folders: dict[str, str] = field(default_factory=dict)  # task id -> its (first) folder
 
 
-def task_id_of(name: str, known: Collection[str]) -> str | None:
-    """The task or bonus id a folder or file name starts with, if it is one of `known`."""
+def task_id_of(name: str, known: Collection[str], aliases: Mapping[str, str] | None = None) -> str | None:
+    """The task or bonus id a folder or file name starts with, if it is one of `known`; else the
+    task of the longest catalogue alias (`tasks[].aliases`) the name starts with."""
     name = unicodedata.normalize("NFKC", name)
+    for alias in sorted(aliases or {}, key=len, reverse=True):
+        if alias and name.startswith(unicodedata.normalize("NFKC", alias)):
+            return (aliases or {})[alias]
     candidate: str | None = None
     if m := _ARABIC_ID.match(name):
         candidate = f"{m.group(1)}.{m.group(2)}"
@@ -103,8 +108,15 @@ def is_litter(name: str) -> bool:
     return low in _LITTER_NAMES or name.startswith(_LITTER_PREFIXES)
 
 
-def discover(root: Path, known_ids: Collection[str]) -> Tree:
-    """Walk `root` once (links to folders are not followed) and map files to task ids."""
+def discover(root: Path, known_ids: Collection[str], aliases: Mapping[str, str] | None = None) -> Tree:
+    """Walk `root` once and map files to task ids (by id prefix, or by a catalogue alias).
+
+    Links to folders are not followed. A link to a file is kept only when its target lies inside
+    the tree; one that leads outside is listed with `outside=True` and never opened."""
+    try:
+        inside = root.resolve()
+    except OSError:
+        inside = root.absolute()
     files: list[Discovered] = []
     folders: list[str] = []
     unreadable: list[str] = []
@@ -124,21 +136,30 @@ def discover(root: Path, known_ids: Collection[str]) -> Tree:
                     if entry.name.lower() in _LITTER_DIRS:
                         continue
                     folders.append(child_rel)
-                    own_id = task_id_of(shown, known_ids)
+                    own_id = task_id_of(shown, known_ids, aliases)
                     if own_id:
                         task_folders.setdefault(own_id, child_rel)
                     walk(Path(entry.path), child_rel, own_id or task)
                     continue
                 if not entry.is_file() or is_litter(shown):
                     continue
-                size = entry.stat().st_size
+                outside = entry.is_symlink() and not _within(Path(entry.path), inside)
+                size = 0 if outside else entry.stat().st_size
             except OSError:
                 unreadable.append(child_rel)
                 continue
-            own = task_id_of(shown, known_ids) if task is None else None
+            own = task_id_of(shown, known_ids, aliases) if task is None else None
             files.append(Discovered(path=child_rel, abs_path=Path(entry.path), size=size,
-                                    task=task or own, name_encoding=encoding))
+                                    task=task or own, name_encoding=encoding, outside=outside))
 
     walk(root, "", None)
     return Tree(root=root, files=tuple(files), folders=tuple(folders), unreadable=tuple(unreadable),
                 task_folders=task_folders)
+
+
+def _within(path: Path, root: Path) -> bool:
+    """True when `path`, links resolved, lies inside `root` (already resolved)."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop
+        return False

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from credit_check.catalogue.models import Bonus, Cadence, Catalogue, Requirement, Task
-from credit_check.classify import matches_keywords, materials
+from credit_check.classify import matches_keywords, materials, title_of
 from credit_check.model import EvidenceFile, Finding, Period, RequirementResult, Severity, Status, TaskResult
 
 _QUARTER_CN = ("第一季度", "第二季度", "第三季度", "第四季度")
@@ -60,7 +60,7 @@ def _evaluate_requirement(req: Requirement, files: Sequence[EvidenceFile], perio
         names = catalogue.all_subdomains()
         seen: dict[str, list[str]] = {}
         for f in in_period + undated:
-            text = f"{f.path} {f.facts.get('title') or ''} {f.text[:2000]}"
+            text = f"{f.path} {title_of(f)} {f.text[:2000]}"
             for name in names:
                 if name in text:
                     seen.setdefault(name, []).append(f.path)
@@ -173,6 +173,7 @@ def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, 
         severity = {Status.MISSING: Severity.ERROR, Status.PARTIAL: Severity.WARNING}.get(res.status, Severity.INFO)
         findings.append(Finding(
             rule="evidence", check=f"{res.status.value}:{req.id}", severity=severity, task=item.id, path=folder,
+            source="evidence",
             message=f"{item.id} {item.title}：{reason}",
             fix=f"补充{req.label}，放入任务 {item.id} 的文件夹" + ("，文件名注明日期（如 2024-05-12）"
                                                          if req.cadence in (Cadence.QUARTERLY, Cadence.MONTHLY) else ""),

@@ -11,7 +11,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from credit_check.facttypes import ErrorKind, FactRecord, Facts, OtherFacts, error_text, tag_facts
 
 
 class Frozen(BaseModel):
@@ -50,13 +52,28 @@ class Extracted(Frozen):
     """What a facts extractor read from one file. `facts` is public; `pages`/`sheets` are not."""
 
     kind: Kind
-    facts: dict[str, Any] = Field(default_factory=dict)
+    facts: Facts = Field(default_factory=OtherFacts)
     pages: tuple[str, ...] = ()  # text per page (documents, OCR of images)
     sheets: tuple[Sheet, ...] = ()
     error: str | None = None  # why the file could not be read (a read-error finding follows)
+    error_kind: ErrorKind | None = None  # what kind of problem `error` is
     # The date the content itself states (成文日期, EXIF time, stamp date), with its source.
     content_date: dt.date | None = None
     content_date_source: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tag(cls, data: Any) -> Any:
+        return tag_facts(data)
+
+    @classmethod
+    def failed(cls, kind: Kind, error: ErrorKind, detail: str | None = None,
+               facts: FactRecord | None = None) -> Extracted:
+        """A file that could not be read: its error text comes from the error kind."""
+        from credit_check.facttypes import empty_facts
+
+        return cls(kind=kind, facts=facts if facts is not None else empty_facts(kind.value),
+                   error=error_text(error, detail), error_kind=error)
 
 
 class EvidenceFile(Frozen):
@@ -69,11 +86,17 @@ class EvidenceFile(Frozen):
     kind: Kind
     date: dt.date | None = None
     date_source: str | None = None  # text | filename | exif | stamp | None
-    facts: dict[str, Any] = Field(default_factory=dict)
+    facts: Facts = Field(default_factory=OtherFacts)
     error: str | None = None
+    error_kind: ErrorKind | None = None
     pages: tuple[str, ...] = ()
     sheets: tuple[Sheet, ...] = ()
     sha256: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tag(cls, data: Any) -> Any:
+        return tag_facts(data)
 
     @property
     def name(self) -> str:
@@ -90,6 +113,7 @@ class Finding(Frozen):
     rule: str
     check: str
     severity: Severity
+    source: str = ""  # id of the check that produced it (`credit-check explain SOURCE`), stamped by the engine
     path: str | None = None
     page: int | None = None
     task: str | None = None
@@ -100,6 +124,16 @@ class Finding(Frozen):
     deduction: float = 0.0  # <= 0, stamped by scoring
     related: tuple[str, ...] = ()  # other paths involved (pairs of copies, reused photos)
     waived: str | None = None  # a person cleared it (--waivers): the reason; deducts nothing
+
+
+def finding(rule: str, check: str, severity: Severity, file: EvidenceFile | None, zh: tuple[str, str],
+            en: tuple[str, str], **more: Any) -> Finding:
+    """The one way checks build a finding: the rule and sub-check, the file it is about (its path
+    and task), the message and fix in Chinese and in English, and any other `Finding` field.
+    The engine adds `source` (the check's id) and scoring adds `deduction`."""
+    where: dict[str, Any] = {"path": file.path, "task": file.task} if file is not None else {}
+    return Finding(rule=rule, check=check, severity=severity, message=zh[0], fix=zh[1], message_en=en[0],
+                   fix_en=en[1], **{**where, **more})
 
 
 class RequirementResult(Frozen):

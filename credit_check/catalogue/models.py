@@ -172,6 +172,12 @@ class Catalogue(_Strict):
             req_ids = [r.id for r in task.requirements]
             if len(req_ids) != len(set(req_ids)):
                 raise ValueError(f"{task.id}: duplicate requirement id")
+        owner: dict[str, str] = {}
+        for t in self.tasks:
+            for alias in t.aliases:
+                if alias in owner and owner[alias] != t.id:
+                    raise ValueError(f"alias {alias!r} is given to both {owner[alias]} and {t.id}")
+                owner[alias] = t.id
         return self
 
     @property
@@ -186,6 +192,10 @@ class Catalogue(_Strict):
             if item.id == task_id:
                 return item
         return None
+
+    def aliases(self) -> dict[str, str]:
+        """Folder-name prefixes (`tasks[].aliases`) and the task each one means."""
+        return {alias: task.id for task in self.tasks for alias in task.aliases if alias.strip()}
 
     def deduction(self, rule: str) -> Deduction | None:
         return next((d for d in self.deductions if d.id == rule), None)

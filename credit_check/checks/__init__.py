@@ -41,6 +41,9 @@ class CheckContext:
     reference: tuple[EvidenceFile, ...] = field(default=())
 
 
+EVIDENCE_SOURCE = "evidence"  # findings of the task evaluation (`credit_check.evaluate`), not of a check
+
+
 class Check(Protocol):
     ID: str
 
@@ -67,5 +70,5 @@ def run_checks(files: Sequence[EvidenceFile], ctx: CheckContext, only: Iterable[
     for check_id, module in CHECKS.items():
         if wanted is not None and check_id not in wanted:
             continue
-        found.extend(module.check(files, ctx))
+        found.extend(f.model_copy(update={"source": check_id}) for f in module.check(files, ctx))
     return found

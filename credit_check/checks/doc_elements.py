@@ -32,8 +32,9 @@ Options
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from credit_check.facttypes import DocumentFacts
 from credit_check.model import EvidenceFile, Finding, Severity
 
 if TYPE_CHECKING:
@@ -53,68 +54,65 @@ _ELEMENTS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def _state(f: EvidenceFile, key: str) -> tuple[bool | None, str]:
-    facts: dict[str, Any] = f.facts
+def _state(facts: DocumentFacts, key: str) -> tuple[bool | None, str]:
     if key == "doc_number":
-        status = facts.get("doc_number_status")
-        if status is None and key not in facts:
+        if facts.doc_number_status is None:
             return None, "未检查该文件的发文字号"
-        if status == "undetermined":
-            return None, str(facts.get("doc_number_reason", ""))
-        return bool(facts.get("doc_number")), str(facts.get("doc_number_reason", ""))
-    if key not in facts:
-        return None, "该类型文件无法检查此要素"
-    return facts[key], str(facts.get(f"{key}_reason", ""))
+        if facts.doc_number_status == "undetermined":
+            return None, facts.doc_number_reason or ""
+        return bool(facts.doc_number), facts.doc_number_reason or ""
+    if key == "red_header":
+        return facts.red_header, facts.red_header_reason or ("未检查该文件的版头" if facts.red_header is None else "")
+    return facts.seal, facts.seal_reason or ("未检查该文件的印章" if facts.seal is None else "")
 
 
-def _page(f: EvidenceFile, key: str) -> int | None:
-    page = f.facts.get(f"{key}_page")
-    if isinstance(page, int):
+def _page(facts: DocumentFacts, key: str) -> int | None:
+    page = {"red_header": facts.red_header_page, "seal": facts.seal_page}.get(key)
+    if page is not None:
         return page
     if key == "seal":
-        pages = f.facts.get("pages")
-        return pages if isinstance(pages, int) and pages > 0 else None
+        return facts.pages if facts.pages else None
     return 1
 
 
 def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]:
     for f in files:
-        if f.facts.get("issued") is not True or f.error:
+        facts = f.facts
+        if not isinstance(facts, DocumentFacts) or facts.issued is not True or f.error:
             continue
         for key, (name, name_en, fix, fix_en) in _ELEMENTS.items():
-            present, reason = _state(f, key)
+            present, reason = _state(facts, key)
             if present is None:
                 yield Finding(rule="undetermined", check=f"{key}-undetermined", severity=Severity.INFO, path=f.path,
-                              page=_page(f, key), task=f.task, message=f"无法确认是否有{name}：{reason}",
+                              page=_page(facts, key), task=f.task, message=f"无法确认是否有{name}：{reason}",
                               fix="提供彩色扫描件或可复制文字的 PDF，或安装 OCR 组件后重新检查",
                               message_en=f"could not determine the {name_en}: {reason}",
                               fix_en="provide a colour scan or a text PDF, or install the ocr extra")
             elif present is False:
-                yield Finding(rule="D6", check=key, severity=Severity.ERROR, path=f.path, page=_page(f, key),
+                yield Finding(rule="D6", check=key, severity=Severity.ERROR, path=f.path, page=_page(facts, key),
                               task=f.task, message=f"出台文件缺少{name}（{reason}）", fix=fix,
                               message_en=f"issued document lacks the {name_en}", fix_en=fix_en)
-        yield from _warnings(f)
+        yield from _warnings(f, facts)
 
 
-def _warnings(f: EvidenceFile) -> Iterator[Finding]:
-    facts = f.facts
-    issues = facts.get("doc_number_issues") or []
-    number = facts.get("doc_number")
-    canonical = facts.get("doc_number_canonical") or ""
+def _warnings(f: EvidenceFile, facts: DocumentFacts) -> Iterator[Finding]:
+    issues = facts.doc_number_issues
+    number = facts.doc_number
+    canonical = facts.doc_number_canonical or ""
     if "format" in issues:
         yield Finding(rule="D6", check="doc_number_format", severity=Severity.WARNING, path=f.path, page=1,
-                      task=f.task, message=f"发文字号“{number}”格式不规范：{facts.get('doc_number_issue', '')}",
+                      task=f.task, message=f"发文字号“{number}”格式不规范：{facts.doc_number_issue or ''}",
                       fix=f"按 GB/T 9704 写作“{canonical}”（六角括号〔〕，不加“第”，不编虚位）",
                       message_en=f"document number {number!r} is not in the standard form",
                       fix_en=f"write it as {canonical!r} (〔〕 brackets, no 第, no leading zeros)")
     if "year" in issues:
         yield Finding(rule="D6", check="doc_number_year", severity=Severity.WARNING, path=f.path, page=1,
-                      task=f.task, message=f"发文字号“{number}”的年份与成文日期 {facts.get('issued_on')} 不一致",
+                      task=f.task, message=f"发文字号“{number}”的年份与成文日期 {facts.issued_on} 不一致",
                       fix="核对发文字号年份和成文日期",
-                      message_en=f"the year of document number {number!r} differs from the date {facts.get('issued_on')}",
+                      message_en=f"the year of document number {number!r} differs from the date {facts.issued_on}",
                       fix_en="check the number's year and the document date")
-    if facts.get("seal") is True and facts.get("seal_blank") is True:
-        yield Finding(rule="D6", check="seal_blank", severity=Severity.WARNING, path=f.path, page=_page(f, "seal"),
+    if facts.seal is True and facts.seal_blank is True:
+        yield Finding(rule="D6", check="seal_blank", severity=Severity.WARNING, path=f.path, page=_page(facts, "seal"),
                       task=f.task, message="公章未压盖任何文字（空白印章），应压盖落款和成文日期",
                       fix="重新用印：公章应端正地压盖发文机关署名和成文日期",
                       message_en="the seal covers no text (blank seal); it must cover the signature and date",

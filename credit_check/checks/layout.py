@@ -63,7 +63,7 @@ def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]
             yield _finding("copy-name", f.path, f.task, "文件名显示为副本或重复文件（副本、(1)）",
                            "删除重复文件，或按内容重命名",
                            "file name marks a copy", "delete the duplicate or rename it after its content")
-        if f.facts.get("name_encoding"):
+        if f.facts.name_encoding:
             yield _finding("garbled-name", f.path, f.task, "文件名编码错误（乱码），已按 GBK 还原显示",
                            "在 Windows 中按显示的名称重命名文件",
                            "file name is GBK-encoded or garbled; shown recovered", "rename the file on Windows")

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from credit_check.model import EvidenceFile, Finding, Severity
+from credit_check.model import EvidenceFile, Finding, Severity, finding
 
 if TYPE_CHECKING:
     from credit_check.checks import CheckContext
@@ -113,19 +113,18 @@ def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]
         for place, row_no, measure, basis in _measures(f):
             where = f"{place} 第{row_no}行" if f.sheets else f"{place}"
             short = measure[:40]
+            page = int(place[1:-1]) if not f.sheets else None
             if not basis.strip():
-                yield Finding(rule=RULE, check="no-basis", severity=Severity.ERROR, path=f.path, task=f.task,
-                              page=int(place[1:-1]) if not f.sheets else None,
-                              message=f"{where}：惩戒措施“{short}”未写明设定依据",
-                              fix="写明该措施依据的法律、法规或党中央、国务院政策文件（含条款或文号），否则从清单中删除",
-                              message_en=f"{where}: the measure '{short}' gives no basis",
-                              fix_en="cite the law, regulation or central policy document (with article or number), "
-                                     "or remove the measure")
+                yield finding(RULE, "no-basis", Severity.ERROR, f, (
+                    f"{where}：惩戒措施“{short}”未写明设定依据",
+                    "写明该措施依据的法律、法规或党中央、国务院政策文件（含条款或文号），否则从清单中删除"), (
+                    f"{where}: the measure '{short}' gives no basis",
+                    "cite the law, regulation or central policy document (with article or number), or remove the measure"),
+                    page=page)
             elif not lawful(basis):
-                yield Finding(rule=RULE, check="weak-basis", severity=Severity.WARNING, path=f.path, task=f.task,
-                              page=int(place[1:-1]) if not f.sheets else None,
-                              message=f"{where}：惩戒措施“{short}”的依据“{basis[:40]}”未引用法律、法规或党中央、国务院文件",
-                              fix="补充法律、法规或党中央、国务院政策文件依据；部门或地方文件不能单独作为惩戒依据",
-                              message_en=f"{where}: the basis of '{short}' cites no law, regulation or central document",
-                              fix_en="add a law, regulation or central policy document; a ministry or local document "
-                                     "alone is not enough")
+                yield finding(RULE, "weak-basis", Severity.WARNING, f, (
+                    f"{where}：惩戒措施“{short}”的依据“{basis[:40]}”未引用法律、法规或党中央、国务院文件",
+                    "补充法律、法规或党中央、国务院政策文件依据；部门或地方文件不能单独作为惩戒依据"), (
+                    f"{where}: the basis of '{short}' cites no law, regulation or central document",
+                    "add a law, regulation or central policy document; a ministry or local document alone is not enough"),
+                    page=page)

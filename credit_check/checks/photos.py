@@ -27,9 +27,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from credit_check.model import EvidenceFile, Finding, Kind, Severity
+from credit_check.facttypes import PhotoFacts
+from credit_check.model import EvidenceFile, Finding, Kind, Severity, finding
 
 if TYPE_CHECKING:
     from credit_check.catalogue.models import PhotoSettings
@@ -38,7 +39,13 @@ if TYPE_CHECKING:
 ID = "photos"
 
 
-def _when(value: Any) -> dt.datetime | None:
+def _naive(value: dt.datetime | None) -> dt.datetime | None:
+    """Wall-clock time: the stamp is printed in local time, EXIF may carry an offset."""
+    return value.replace(tzinfo=None) if value is not None else None
+
+
+def _when(value: str | None) -> dt.datetime | None:
+    """The stamp's reading as a datetime when it has a date ("2024-05-12T09:00")."""
     if not isinstance(value, str) or "T" not in value:
         return None
     try:
@@ -47,14 +54,14 @@ def _when(value: Any) -> dt.datetime | None:
         return None
 
 
-def _clock(value: Any) -> dt.time | None:
+def _clock(value: str | None) -> dt.time | None:
     try:
         return dt.time.fromisoformat(value) if isinstance(value, str) and len(value) == 5 else None
     except ValueError:
         return None
 
 
-def _gap_minutes(taken: dt.datetime, stamp_time: Any) -> float | None:
+def _gap_minutes(taken: dt.datetime, stamp_time: str | None) -> float | None:
     stamp = _when(stamp_time)
     if stamp is not None:
         return abs((stamp - taken).total_seconds()) / 60
@@ -67,27 +74,25 @@ def _gap_minutes(taken: dt.datetime, stamp_time: Any) -> float | None:
 
 def _finding(f: EvidenceFile, check: str, rule: str, severity: Severity,
              zh: tuple[str, str], en: tuple[str, str]) -> Finding:
-    return Finding(rule=rule, check=check, severity=severity, path=f.path, task=f.task,
-                   message=zh[0], fix=zh[1], message_en=en[0], fix_en=en[1])
+    return finding(rule, check, severity, f, zh, en)
 
 
-def _edited(facts: dict[str, Any], taken: dt.datetime | None, settings: PhotoSettings) -> tuple[str, str] | None:
-    software = str(facts.get("software") or "")
+def _edited(facts: PhotoFacts, taken: dt.datetime | None, settings: PhotoSettings) -> tuple[str, str] | None:
+    software = facts.software or ""
     editor = next((e for e in settings.editors if e and e.lower() in software.lower()), None)
     if editor:
         return f"EXIF 软件字段为“{software[:60]}”（修图软件）", f"EXIF Software is '{software[:60]}' (an editor)"
-    modified = _when(facts.get("modified"))
+    modified = _naive(facts.modified)
     if taken and modified and modified - taken > dt.timedelta(hours=settings.edited_after_hours):
         return (f"文件修改时间 {modified:%Y-%m-%d %H:%M} 晚于拍摄时间 {taken:%Y-%m-%d %H:%M}",
                 f"EXIF DateTime {modified:%Y-%m-%d %H:%M} is long after DateTimeOriginal {taken:%Y-%m-%d %H:%M}")
     return None
 
 
-def _one(f: EvidenceFile, ctx: CheckContext) -> Iterator[Finding]:
+def _one(f: EvidenceFile, facts: PhotoFacts, ctx: CheckContext) -> Iterator[Finding]:
     settings = ctx.catalogue.settings.photo
-    facts = f.facts
-    stamp, taken = facts.get("stamp"), _when(facts.get("taken"))
-    stamp_time = facts.get("stamp_time")
+    stamp, taken = facts.stamp, _naive(facts.taken)
+    stamp_time = facts.stamp_time
     stamp_day = _when(stamp_time)
     if stamp is False:
         yield _finding(f, "no-stamp", "D7", Severity.ERROR,
@@ -140,9 +145,10 @@ def _undetermined(groups: dict[tuple[str | None, str], list[EvidenceFile]]) -> I
 def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]:
     undetermined: dict[tuple[str | None, str], list[EvidenceFile]] = defaultdict(list)
     for f in files:
-        if f.kind is not Kind.PHOTO or f.error or f.task is None:
+        facts = f.facts
+        if f.kind is not Kind.PHOTO or not isinstance(facts, PhotoFacts) or f.error or f.task is None:
             continue  # unfiled photos are not evidence of an activity; unreadable ones get a read-error
-        yield from _one(f, ctx)
-        if f.facts.get("stamp") is None:
-            undetermined[(f.task, str(f.facts.get("stamp_reason") or "原因未知 / unknown"))].append(f)
+        yield from _one(f, facts, ctx)
+        if facts.stamp is None:
+            undetermined[(f.task, facts.stamp_reason or "原因未知 / unknown")].append(f)
     yield from _undetermined(undetermined)

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from credit_check.facts.phash import close_pairs
+from credit_check.facttypes import PhotoFacts
 from credit_check.model import EvidenceFile, Finding, Kind, Severity
 
 if TYPE_CHECKING:
@@ -37,12 +38,20 @@ def _folder(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
-def _valid(values: list[object]) -> list[str]:
-    return [h for h in values if isinstance(h, str) and len(h) == 16]
+def _valid(values: Sequence[str | None]) -> list[str]:
+    return [h for h in values if h is not None and len(h) == 16]
+
+
+def _facts(f: EvidenceFile) -> PhotoFacts:
+    assert isinstance(f.facts, PhotoFacts)
+    return f.facts
 
 
 def _hashes(f: EvidenceFile) -> list[str]:
-    return _valid([f.facts.get("phash"), *(f.facts.get("phash_zoom") or [])])
+    facts = f.facts
+    if not isinstance(facts, PhotoFacts):
+        return []
+    return _valid([facts.phash, *facts.phash_zoom])
 
 
 def _groups(photos: list[EvidenceFile], max_distance: int) -> list[list[int]]:
@@ -58,9 +67,9 @@ def _groups(photos: list[EvidenceFile], max_distance: int) -> list[list[int]]:
     linked: set[int] = set()
     # The full-frame hash of each photo against the full-frame and zoom hashes of the others;
     # middle-row hashes against each other.
-    full = [_valid([f.facts.get("phash")]) for f in photos]
+    full = [_valid([_facts(f).phash]) for f in photos]
     pairs = set(close_pairs(full, [_hashes(f) for f in photos], max_distance))
-    pairs |= set(close_pairs([_valid([f.facts.get("phash_middle")]) for f in photos], None, max_distance))
+    pairs |= set(close_pairs([_valid([_facts(f).phash_middle]) for f in photos], None, max_distance))
     for a, b in sorted(pairs):
         if _folder(photos[a].path) == _folder(photos[b].path):
             continue  # burst shots of one activity

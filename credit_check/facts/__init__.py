@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from credit_check.facttypes import ErrorKind, VideoFacts, empty_facts
 from credit_check.model import Extracted, Kind
 
 # Extensions by the kind of evidence they normally hold.
@@ -35,8 +36,9 @@ class ExtractOptions:
     timeout: int = 120  # seconds one file may take (Unix); a file that takes longer is reported
 
 
-class FileTimeout(Exception):
-    """One file took longer than `ExtractOptions.timeout`."""
+class FileTimeout(BaseException):
+    """One file took longer than `ExtractOptions.timeout`. A `BaseException`, so reader code that
+    catches `Exception` to survive a bad file cannot swallow it."""
 
 
 @contextmanager
@@ -144,40 +146,37 @@ def extract(path: Path, options: ExtractOptions | None = None) -> Extracted:
     try:
         size = path.stat().st_size
         if size == 0:
-            return Extracted(kind=expected_kind, error="空文件（0 字节） / empty file")
+            return Extracted.failed(expected_kind, ErrorKind.EMPTY)
         if size > options.max_bytes:
-            return Extracted(kind=expected_kind,
-                             error=f"文件过大（{size // (1024 * 1024)} MB），未读取 / file too large, not read")
+            return Extracted.failed(expected_kind, ErrorKind.TOO_LARGE, f"{size // (1024 * 1024)} MB")
         with path.open("rb") as fh:
             head = fh.read(1024)
     except OSError as exc:
-        return Extracted(kind=expected_kind, error=f"无法打开文件 / cannot open: {exc.strerror or exc}")
+        return Extracted.failed(expected_kind, ErrorKind.UNREADABLE, str(exc.strerror or exc))
     fmt = sniff(head)
     reader = _reader_for(fmt, suffix)
     if reader is None:
         if suffix in VIDEO_EXT:
-            return Extracted(kind=Kind.OTHER, facts={"video": True})
+            return Extracted(kind=Kind.OTHER, facts=VideoFacts())
         if expected_kind in (Kind.DOCUMENT, Kind.SPREADSHEET) and suffix in (".doc", ".wps", ".ppt", ".pptx", ".ofd"):
-            return Extracted(kind=expected_kind, facts={"format": suffix.lstrip(".")},
-                             error="该格式无法自动检查，请另存为 PDF 或 DOCX / format not readable, save as PDF or DOCX")
+            facts = empty_facts(expected_kind.value).model_copy(update={"format": suffix.lstrip(".")})
+            return Extracted.failed(expected_kind, ErrorKind.UNSUPPORTED, suffix, facts=facts)
         if expected_kind is not Kind.OTHER:
-            return Extracted(kind=expected_kind, error=(
-                f"文件内容与扩展名 {suffix} 不符或已损坏 / content does not match the {suffix} extension or is corrupt"))
+            return Extracted.failed(expected_kind, ErrorKind.MISLABELLED, suffix)
         return Extracted(kind=Kind.OTHER)
     read, kind = reader
     try:
         with time_limit(options.timeout):
             result = read(path, options)
     except FileTimeout:
-        return Extracted(kind=kind, error=(f"读取超时（超过 {options.timeout} 秒），文件可能已损坏或过于复杂 / "
-                                           f"reading took longer than {options.timeout} s"))
+        return Extracted.failed(kind, ErrorKind.TIMEOUT, f"> {options.timeout} s")
     except MemoryError:
-        return Extracted(kind=kind, error="文件过大，内存不足 / file too large to read")
+        return Extracted.failed(kind, ErrorKind.TOO_LARGE, "out of memory")
     except Exception as exc:  # a corrupt file must become a finding, never a traceback
-        return Extracted(kind=kind, error=f"文件已损坏或无法解析 / corrupt or unreadable: {type(exc).__name__}: {exc}"[:300])
+        return Extracted.failed(kind, ErrorKind.CORRUPT, f"{type(exc).__name__}: {exc}")
     if result.kind is not kind:  # the sniffed format decides the kind, whatever the reader said
         result = result.model_copy(update={"kind": kind})
     if fmt is not None and suffix in _EXPECTED and fmt not in _EXPECTED[suffix]:
-        facts = {**result.facts, "mislabelled": f"{suffix} → {fmt}"}
+        facts = result.facts.model_copy(update={"mislabelled": f"{suffix} → {fmt}"})
         result = result.model_copy(update={"facts": facts})
     return result

@@ -21,6 +21,7 @@ from PIL import Image
 
 from credit_check.facts import gongwen, pixels
 from credit_check.facts.gongwen import Element
+from credit_check.facttypes import DocumentFacts, ErrorKind
 from credit_check.model import Extracted, Kind
 
 if TYPE_CHECKING:
@@ -254,13 +255,13 @@ def _page_count(path: Path, breaks: int) -> int:
 def extract(path: Path, options: ExtractOptions) -> Extracted:
     with path.open("rb") as fh:
         if fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            return Extracted(kind=Kind.DOCUMENT, facts={"encrypted": True}, error=ENCRYPTED)
+            return Extracted.failed(Kind.DOCUMENT, ErrorKind.ENCRYPTED, "DOCX", facts=DocumentFacts(encrypted=True))
     import docx
 
     try:
         document = docx.Document(str(path))
     except Exception as exc:
-        return Extracted(kind=Kind.DOCUMENT, error=f"DOCX 文件已损坏，无法解析 / corrupt DOCX: {type(exc).__name__}")
+        return Extracted.failed(Kind.DOCUMENT, ErrorKind.CORRUPT, f"DOCX: {type(exc).__name__}")
     body = _read_body(document)
     header_text, header_red = _header_parts(document)
     last = max((p[0] for p in body.paras), default=1)

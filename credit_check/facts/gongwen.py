@@ -18,11 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 from PIL import Image
 
 from credit_check.facts import docnumber, ocr
+from credit_check.facttypes import DocumentFacts
 
 OCR_MAX_SIDE = 2000  # larger pictures are scaled down before OCR: enough for body text, much faster
 
@@ -36,6 +37,7 @@ class Element:
     page: int | None = None  # 1-based
     box: tuple[float, float, float, float] | None = None  # left, top, right, bottom as page fractions
     blank: bool | None = None  # seals only: covers no text (空白印章)
+    electronic: bool = False  # seals only: an electronic seal (a signature with a seal picture), not ink
 
 
 def undetermined(reason: str) -> Element:
@@ -88,7 +90,8 @@ def ocr_image_text(image: Image.Image) -> tuple[str | None, str | None]:
 
 
 def document_facts(*, pages: Sequence[str], page_count: int, scanned: bool, header: Element, seal: Element,
-                   ocr_state: bool | str, text_known: bool, from_ocr: bool) -> tuple[dict[str, Any], dt.date | None]:
+                   ocr_state: bool | Literal["unavailable"], text_known: bool,
+                   from_ocr: bool) -> tuple[DocumentFacts, dt.date | None]:
     """The public facts of one document and its 成文日期.
 
     `text_known`: page 1 text could be read (text layer or OCR); otherwise the number is
@@ -98,7 +101,7 @@ def document_facts(*, pages: Sequence[str], page_count: int, scanned: bool, head
     issued_on = docnumber.find_issued_on(pages) if text_known else None
     number = docnumber.find_doc_number(page1, lenient_brackets=from_ocr) if text_known else None
     issue: str | None = None
-    issues: list[str] = []
+    issues: list[Literal["format", "year"]] = []
     if number is not None:
         if not number.format_ok:
             issues.append("format")
@@ -107,6 +110,7 @@ def document_facts(*, pages: Sequence[str], page_count: int, scanned: bool, head
             issues.append("year")
             year_text = f"文号年份 {number.year} 与成文日期 {issued_on.isoformat()} 不一致"
             issue = f"{issue}；{year_text}" if issue else year_text
+    status: Literal["found", "missing", "undetermined"]
     if number is not None:
         status, number_reason = "found", "第1页版头下方"
     elif text_known:
@@ -115,26 +119,16 @@ def document_facts(*, pages: Sequence[str], page_count: int, scanned: bool, head
         status = "undetermined"
         number_reason = ("扫描件无文字层，" + ocr.UNAVAILABLE_REASON) if ocr_state == "unavailable" else "无法读取第1页文字"
     title = docnumber.find_title(page1, after_line=number.line if number else -1) if text_known else None
-    facts: dict[str, Any] = {
-        "pages": page_count,
-        "scanned": scanned,
-        "title": title,
-        "red_header": header.present,
-        "red_header_reason": header.reason,
-        "red_header_page": header.page,
-        "red_header_box": list(header.box) if header.box else None,
-        "doc_number": number.text if number else None,
-        "doc_number_canonical": number.canonical if number else None,
-        "doc_number_status": status,
-        "doc_number_reason": number_reason,
-        "doc_number_issue": issue,
-        "doc_number_issues": issues,
-        "seal": seal.present,
-        "seal_reason": seal.reason,
-        "seal_page": seal.page,
-        "seal_box": list(seal.box) if seal.box else None,
-        "seal_blank": seal.blank if seal.present else None,
-        "issued_on": issued_on.isoformat() if issued_on else None,
-        "ocr": ocr_state,
-    }
+    facts = DocumentFacts(
+        pages=page_count, scanned=scanned, title=title,
+        red_header=header.present, red_header_reason=header.reason, red_header_page=header.page,
+        red_header_box=header.box,
+        doc_number=number.text if number else None, doc_number_canonical=number.canonical if number else None,
+        doc_number_status=status, doc_number_reason=number_reason, doc_number_issue=issue,
+        doc_number_issues=tuple(issues),
+        seal=seal.present, seal_reason=seal.reason, seal_page=seal.page, seal_box=seal.box,
+        seal_blank=seal.blank if seal.present else None,
+        seal_kind=("electronic" if seal.electronic else "printed") if seal.present else None,
+        issued_on=issued_on, ocr=ocr_state,
+    )
     return facts, issued_on

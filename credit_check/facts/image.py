@@ -17,13 +17,14 @@ from __future__ import annotations
 import warnings
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
 from credit_check.facts.exif import ExifInfo, read_exif
 from credit_check.facts.phash import middle_hash, phash, zoom_hashes
 from credit_check.facts.stamp import StampReading, read_stamp, reduced
+from credit_check.facttypes import ImageFacts, PhotoFacts
 from credit_check.model import Extracted, Kind
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     if fmt == "heic" and not register_heif():
         facts = _photo_facts(ExifInfo(notes=(HEIF_MISSING,)), StampReading(found=None, reason=HEIF_MISSING),
                              None, None)
-        return Extracted(kind=kind, facts=facts)
+        return Extracted(kind=kind, facts=facts)  # EXIF-less, stamp undetermined: not an unreadable file
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow warns about odd EXIF and big pictures; we note what matters
         with Image.open(path) as image:
@@ -93,9 +94,9 @@ def _photo(image: Image.Image, options: ExtractOptions) -> Extracted:
         stamp = StampReading(found=None, reason=TOO_SMALL)
     else:
         stamp = _read_stamp(small)
-    facts = _photo_facts(exif, stamp, phash(small) if small is not None else None, size)
-    facts["phash_zoom"] = zoom_hashes(small) if small is not None else []
-    facts["phash_middle"] = middle_hash(small) if small is not None else None
+    facts = _photo_facts(exif, stamp, phash(small) if small is not None else None, size).model_copy(update={
+        "phash_zoom": tuple(zoom_hashes(small)) if small is not None else (),
+        "phash_middle": middle_hash(small) if small is not None else None})
     if exif.taken is not None:
         return Extracted(kind=Kind.PHOTO, facts=facts, content_date=exif.taken.date(), content_date_source="exif")
     if stamp.day is not None:
@@ -111,37 +112,24 @@ def _read_stamp(small: Image.Image) -> StampReading:
 
 
 def _photo_facts(exif: ExifInfo, stamp: StampReading, hash_hex: str | None,
-                 size: tuple[int, int] | None) -> dict[str, Any]:
-    return {
-        "taken": exif.taken.isoformat() if exif.taken else None,
-        "camera": exif.camera,
-        "software": exif.software,
-        "gps": list(exif.gps) if exif.gps else None,
-        "orientation": exif.orientation,
-        "modified": exif.modified.isoformat() if exif.modified else None,
-        "exif": exif.present,
-        "exif_note": exif.note,
-        "stamp": stamp.found,
-        "stamp_reason": stamp.reason,
-        "stamp_time": stamp.time,
-        "stamp_text": stamp.text,
-        "phash": hash_hex,
-        "width": size[0] if size else None,
-        "height": size[1] if size else None,
-    }
+                 size: tuple[int, int] | None) -> PhotoFacts:
+    return PhotoFacts(
+        taken=exif.taken, camera=exif.camera, software=exif.software, gps=exif.gps, orientation=exif.orientation,
+        modified=exif.modified, exif=exif.present, exif_note=exif.note,
+        stamp=stamp.found, stamp_reason=stamp.reason, stamp_time=stamp.time, stamp_text=stamp.text,
+        phash=hash_hex, width=size[0] if size else None, height=size[1] if size else None,
+    )
 
 
 def _image(image: Image.Image, options: ExtractOptions) -> Extracted:
     size = image.size
     small, problem = _decode(image)
-    facts: dict[str, Any] = {"width": size[0], "height": size[1],
-                             "phash": phash(small) if small is not None else None}
+    facts = ImageFacts(width=size[0], height=size[1], phash=phash(small) if small is not None else None)
     if small is None:
-        facts["ocr_note"] = problem
-        return Extracted(kind=Kind.IMAGE, facts=facts)
+        return Extracted(kind=Kind.IMAGE, facts=facts.model_copy(update={"ocr_note": problem}))
     text, reason = _ocr_text(image, options)
     if reason:
-        facts["ocr_note"] = reason
+        facts = facts.model_copy(update={"ocr_note": reason})
     return Extracted(kind=Kind.IMAGE, facts=facts, pages=(text,) if text else ())
 
 

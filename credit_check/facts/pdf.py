@@ -16,7 +16,7 @@ import contextlib
 import logging
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -27,6 +27,7 @@ from credit_check.dates import find_dates
 from credit_check.facts import gongwen, ocr, pdfmarks
 from credit_check.facts.gongwen import Element
 from credit_check.facts.pdfpage import page_objects, render_region
+from credit_check.facttypes import DocumentFacts, ErrorKind
 from credit_check.model import Extracted, Kind
 
 if TYPE_CHECKING:
@@ -132,9 +133,9 @@ def _date_under_seal(rgb: NDArray[np.uint8], box: tuple[float, float, float, flo
 def extract(path: Path, options: ExtractOptions) -> Extracted:
     reader, doc, locked = _open(path)
     if locked:
-        return Extracted(kind=Kind.DOCUMENT, facts={"encrypted": True}, error=ENCRYPTED)
+        return Extracted.failed(Kind.DOCUMENT, ErrorKind.ENCRYPTED, "PDF", facts=DocumentFacts(encrypted=True))
     if doc is None and reader is None:
-        return Extracted(kind=Kind.DOCUMENT, error=CORRUPT)
+        return Extracted.failed(Kind.DOCUMENT, ErrorKind.CORRUPT, "PDF")
     try:
         return _extract(reader, doc, options)
     finally:
@@ -145,7 +146,7 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
 def _extract(reader: Any, doc: pdfium.PdfDocument | None, options: ExtractOptions) -> Extracted:
     count = len(doc) if doc is not None else len(reader.pages)
     if count == 0:
-        return Extracted(kind=Kind.DOCUMENT, facts={"pages": 0}, error="PDF 没有页面 / PDF has no pages")
+        return Extracted.failed(Kind.DOCUMENT, ErrorKind.CORRUPT, "PDF 没有页面 / no pages", facts=DocumentFacts(pages=0))
     n = min(count, options.max_pages)
     texts = [_page_text(reader, doc, i) for i in range(n)]
     usable = [usable_text(t) for t in texts]
@@ -166,7 +167,7 @@ def _extract(reader: Any, doc: pdfium.PdfDocument | None, options: ExtractOption
     order = list(dict.fromkeys([n - 1, n - 2, 0, 1, *sorted(look, reverse=True)]))
     order = [i for i in order if i in objs]
     seal, colour = pdfmarks.find_seal(doc, objs, order)
-    ocr_state: bool | str = False
+    ocr_state: bool | Literal["unavailable"] = False
     from_ocr = False
     if ocr_idx and options.ocr:
         read = _ocr(doc, ocr_idx, seal)
@@ -188,10 +189,8 @@ def _extract(reader: Any, doc: pdfium.PdfDocument | None, options: ExtractOption
         notes.append(ocr.UNAVAILABLE_REASON)
     facts, issued_on = gongwen.document_facts(pages=texts, page_count=count, scanned=scanned, header=header, seal=seal,
                                               ocr_state=ocr_state, text_known=text_known, from_ocr=from_ocr)
-    if notes:
-        facts["notes"] = notes
-    if ocr_state is True:
-        facts["ocr_pages"] = [i + 1 for i in ocr_idx]
+    facts = facts.model_copy(update={"notes": tuple(notes),
+                                     "ocr_pages": tuple(i + 1 for i in ocr_idx) if ocr_state is True else ()})
     return Extracted(kind=Kind.DOCUMENT, facts=facts, pages=tuple(texts), content_date=issued_on,
                      content_date_source="text" if issued_on else None)
 

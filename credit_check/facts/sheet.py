@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from credit_check.facttypes import ErrorKind, Ledger, SheetFacts
 from credit_check.model import Extracted, Kind, Sheet
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ HEADER_SCAN_ROWS = 15
 
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 XLS_UNREADABLE = "XLS 无法读取，请另存为 XLSX / XLS files cannot be read here: save the file as XLSX"
-ENCRYPTED = "文件已加密（设置了打开密码），无法读取，请去除密码后重新保存 / the file is password-protected: remove the password"
 
 # Column roles of a 双公示 ledger, tried in order; the first matching header wins.
 _ROLES: dict[str, re.Pattern[str]] = {
@@ -211,34 +211,32 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     suffix = path.suffix.lower()
     with path.open("rb") as fh:
         head = fh.read(8)
-    facts: dict[str, Any] = {}
+    encoding: str | None = None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         if _ENCRYPTED in _ole(path):
-            return Extracted(kind=Kind.SPREADSHEET, error=ENCRYPTED)
+            return Extracted.failed(Kind.SPREADSHEET, ErrorKind.ENCRYPTED, facts=SheetFacts(encrypted=True))
         try:
             sheets, truncated = _read_xls(path)
         except ImportError:
-            return Extracted(kind=Kind.SPREADSHEET, facts={"format": suffix.lstrip(".")}, error=XLS_UNREADABLE)
+            return Extracted.failed(Kind.SPREADSHEET, ErrorKind.UNSUPPORTED, XLS_UNREADABLE,
+                                    facts=SheetFacts(format=suffix.lstrip(".")))
         except Exception as exc:
-            reason = ENCRYPTED if "encrypt" in str(exc).lower() else f"XLS 文件已损坏 / corrupt XLS: {exc}"[:200]
-            return Extracted(kind=Kind.SPREADSHEET, error=reason)
+            if "encrypt" in str(exc).lower():
+                return Extracted.failed(Kind.SPREADSHEET, ErrorKind.ENCRYPTED, facts=SheetFacts(encrypted=True))
+            return Extracted.failed(Kind.SPREADSHEET, ErrorKind.CORRUPT, f"XLS: {exc}")
     elif head.startswith(b"PK\x03\x04"):
         try:
             sheets, truncated = _read_xlsx(path)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-            return Extracted(kind=Kind.SPREADSHEET,
-                             error=f"XLSX 文件已损坏，无法读取 / corrupt XLSX: {type(exc).__name__}"[:200])
+            return Extracted.failed(Kind.SPREADSHEET, ErrorKind.CORRUPT, f"XLSX: {type(exc).__name__}")
     else:
-        sheets, truncated, facts["encoding"] = _read_csv(path)
-    facts["sheets"] = len(sheets)
-    facts["rows"] = sum(len(s.rows) for s in sheets)
-    if truncated:
-        facts["truncated"] = truncated
-    facts["ledger"] = None
+        sheets, truncated, encoding = _read_csv(path)
+    ledger: Ledger | None = None
     for sheet in sheets:
         found = ledger_columns(sheet)
         if found is not None:
-            facts["ledger"] = {"kind": found.kind, "sheet": sheet.name, "header_row": found.header_row + 1,
-                               "columns": found.headers}
+            ledger = Ledger(kind=found.kind, sheet=sheet.name, header_row=found.header_row + 1, columns=found.headers)
             break
+    facts = SheetFacts(sheets=len(sheets), rows=sum(len(s.rows) for s in sheets), truncated=tuple(truncated),
+                       encoding=encoding, ledger=ledger)
     return Extracted(kind=Kind.SPREADSHEET, facts=facts, sheets=tuple(sheets))

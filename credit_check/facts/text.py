@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from credit_check.facttypes import DocumentFacts
 from credit_check.model import Extracted, Kind
 
 if TYPE_CHECKING:
@@ -32,16 +33,17 @@ def decode(data: bytes) -> str:
 def extract(path: Path, options: ExtractOptions) -> Extracted:
     with path.open("rb") as fh:
         text = decode(fh.read(_MAX_TEXT))
-    facts: dict[str, object] = {}
+    url: str | None = None
+    title: str | None = None
     suffix = path.suffix.lower()
     if suffix == ".url":
         m = re.search(r"^URL=(.+)$", text, re.M)
-        facts["url"] = m.group(1).strip() if m else None
+        url = m.group(1).strip() if m else None
     elif suffix in (".html", ".htm", ".mht", ".mhtml"):
-        title = _TITLE.search(text)
-        facts["title"] = re.sub(r"\s+", " ", title.group(1)).strip() if title else None
+        found = _TITLE.search(text)
+        title = re.sub(r"\s+", " ", found.group(1)).strip() if found else None
         text = re.sub(r"[ \t\r\f\v]+", " ", _TAG.sub(" ", text))
-    if "title" not in facts:
+    if title is None:
         first = next((ln.strip() for ln in text.splitlines() if ln.strip()), None)
-        facts["title"] = first[:80] if first else None
-    return Extracted(kind=Kind.DOCUMENT, facts=facts, pages=(text,))
+        title = first[:80] if first else None
+    return Extracted(kind=Kind.DOCUMENT, facts=DocumentFacts(url=url, title=title), pages=(text,))

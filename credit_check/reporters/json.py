@@ -23,13 +23,15 @@ def _finding(f: Finding) -> dict[str, Any]:
         "rule": f.rule, "check": f.check, "severity": f.severity.value, "path": f.path, "page": f.page,
         "task": f.task, "message": f.message, "fix": f.fix, "deduction": f.deduction,
         "message_en": f.message_en, "fix_en": f.fix_en, "related": list(f.related), "waived": f.waived,
+        "source": f.source,
     }
 
 
 def _file(f: EvidenceFile) -> dict[str, Any]:
     return {
         "path": f.path, "kind": f.kind.value, "task": f.task, "date": f.date.isoformat() if f.date else None,
-        "date_source": f.date_source, "facts": f.facts, "error": f.error, "size": f.size, "sha256": f.sha256,
+        "date_source": f.date_source, "facts": f.facts.model_dump(mode="json"), "error": f.error,
+        "error_kind": f.error_kind.value if f.error_kind else None, "size": f.size, "sha256": f.sha256,
     }
 
 

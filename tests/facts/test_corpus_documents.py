@@ -25,7 +25,7 @@ def test_corpus_documents_never_crash(corpus: Path) -> None:
         if got.error:
             assert "/" in got.error  # Chinese / English reason
         else:
-            assert got.facts["pages"] >= 1 and got.facts["seal"] in (True, False, None)
+            assert got.facts.pages >= 1 and got.facts.seal in (True, False, None)
 
 
 def test_corpus_encrypted_pdfs(corpus: Path) -> None:
@@ -42,8 +42,8 @@ def test_corpus_real_stamp_and_gaizhang_text(corpus: Path) -> None:
     text_only = corpus / "seals" / "pdfminer__issue_566_test_2_gaizhang_text.pdf"
     if not stamp.exists() or not text_only.exists():
         pytest.skip("corpus files missing")
-    assert extract(stamp, ExtractOptions(ocr=False)).facts["seal"] is True
-    assert extract(text_only, ExtractOptions(ocr=False)).facts["seal"] is False  # “（盖章）” is no seal
+    assert extract(stamp, ExtractOptions(ocr=False)).facts.seal is True
+    assert extract(text_only, ExtractOptions(ocr=False)).facts.seal is False  # “（盖章）” is no seal
 
 
 def test_corpus_photo_in_pdf_is_no_header_or_seal(corpus: Path) -> None:
@@ -51,4 +51,4 @@ def test_corpus_photo_in_pdf_is_no_header_or_seal(corpus: Path) -> None:
     if not photo.exists():
         pytest.skip("corpus file missing")
     facts = extract(photo, ExtractOptions(ocr=False)).facts
-    assert facts["red_header"] is False and facts["seal"] is False
+    assert facts.red_header is False and facts.seal is False

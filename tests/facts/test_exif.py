@@ -98,11 +98,11 @@ def test_extract_facts_are_public_and_json(tmp_path: Path) -> None:
     assert got.error is None
     facts = got.facts
     json.dumps(facts)
-    assert facts["taken"] == "2024-05-12T14:30:05+08:00"
-    assert facts["camera"] == "HUAWEI P40"  # the make is not repeated
-    assert facts["exif"] is True and facts["gps"] == [36.2, 117.6]
-    assert facts["stamp"] is None and facts["stamp_reason"]
-    assert (facts["width"], facts["height"]) == (640, 480)
+    assert facts.taken == "2024-05-12T14:30:05+08:00"
+    assert facts.camera == "HUAWEI P40"  # the make is not repeated
+    assert facts.exif is True and facts.gps == [36.2, 117.6]
+    assert facts.stamp is None and facts.stamp_reason
+    assert (facts.width, facts.height) == (640, 480)
     assert got.content_date == TAKEN.date() and got.content_date_source == "exif"
 
 
@@ -112,5 +112,5 @@ def test_truncated_photo_gives_metadata_and_a_reason(tmp_path: Path) -> None:
     cut.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
     got = extract(cut, ExtractOptions(ocr=True))
     assert got.error is None
-    assert got.facts["taken"] is not None
-    assert got.facts["stamp"] is None and got.facts["stamp_reason"]
+    assert got.facts.taken is not None
+    assert got.facts.stamp is None and got.facts.stamp_reason

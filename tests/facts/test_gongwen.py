@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from credit_check.catalogue import load_catalogue
 from credit_check.facts import docnumber, gongwen, pixels
-from credit_check.facts.issued import decide_issued
+from credit_check.classify import decide_issued
 from tests.builders.documents import RED, bar_chart, header_image, pie_chart, seal_image
 
 
@@ -63,9 +63,9 @@ def test_year_mismatch_and_format_warning_in_facts() -> None:
         pages=["某局文件\n某交发[2023]5号\n关于开展检查的通知\n正文\n某局\n2024年3月1日"], page_count=1, scanned=False,
         header=none, seal=none, ocr_state=False, text_known=True, from_ocr=False)
     assert issued_on == dt.date(2024, 3, 1)
-    assert facts["doc_number_issues"] == ["format", "year"]
-    assert "2023" in facts["doc_number_issue"] and "〔" in facts["doc_number_issue"]
-    assert facts["red_header"] is None and facts["seal"] is None and facts["seal_blank"] is None
+    assert facts.doc_number_issues == ["format", "year"]
+    assert "2023" in facts.doc_number_issue and "〔" in facts.doc_number_issue
+    assert facts.red_header is None and facts.seal is None and facts.seal_blank is None
 
 
 def _page(mm_per_px: float, stamp: Image.Image | None, at_mm: tuple[float, float], size_mm: float) -> np.ndarray:
@@ -173,20 +173,20 @@ def test_ocr_unavailable_gives_a_reason(monkeypatch: pytest.MonkeyPatch) -> None
 ])
 def test_decide_issued_by_title_and_name(path: str, title: str, expected: bool) -> None:
     catalogue = load_catalogue()
-    assert decide_issued(path=path, title=title, text="", facts={}, task=None, catalogue=catalogue) is expected
+    assert decide_issued(path=path, title=title, text="", doc_number=None, task=None, catalogue=catalogue) is expected
 
 
 def test_decide_issued_number_overrides_and_task(tmp_path: Path) -> None:
     catalogue = load_catalogue()
-    assert decide_issued(path="x/材料.pdf", title="", text="", facts={"doc_number": "某交发〔2024〕1号"},
+    assert decide_issued(path="x/材料.pdf", title="", text="", doc_number="某交发〔2024〕1号",
                          task=None, catalogue=catalogue) is True
-    assert decide_issued(path="x/材料.pdf", title="", text="", facts={}, task=None, catalogue=catalogue) is False
+    assert decide_issued(path="x/材料.pdf", title="", text="", doc_number=None, task=None, catalogue=catalogue) is False
     from credit_check.catalogue.models import PathOverride
 
     over = catalogue.model_copy(update={"overrides": (PathOverride(glob="x/*", issued=True),
                                                       PathOverride(glob="x/纪要*", issued=False))})
-    assert decide_issued(path="x/材料.pdf", title="", text="", facts={}, task=None, catalogue=over) is True
-    assert decide_issued(path="x/纪要1.pdf", title="通知", text="", facts={}, task=None, catalogue=over) is False
+    assert decide_issued(path="x/材料.pdf", title="", text="", doc_number=None, task=None, catalogue=over) is True
+    assert decide_issued(path="x/纪要1.pdf", title="通知", text="", doc_number=None, task=None, catalogue=over) is False
     task = catalogue.tasks[0].model_copy(update={"issued": False})
-    assert decide_issued(path="y/关于X的通知.pdf", title="关于X的通知", text="", facts={}, task=task,
+    assert decide_issued(path="y/关于X的通知.pdf", title="关于X的通知", text="", doc_number=None, task=task,
                          catalogue=catalogue) is False

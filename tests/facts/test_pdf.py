@@ -31,8 +31,8 @@ def test_born_digital_gongwen_has_all_three_elements(tmp_path: Path) -> None:
 @pytest.mark.parametrize("shape", ["round", "oval", "square"])
 def test_vector_seal_on_last_page(tmp_path: Path, shape: str) -> None:
     got = extract(build_pdf(tmp_path / "v.pdf", Gongwen(seal="vector", seal_shape=shape, pages=3, font="wqy")), NO_OCR)
-    assert got.facts["pages"] == 3 and len(got.pages) == 3
-    assert got.facts["seal"] is True and got.facts["seal_page"] == 3
+    assert got.facts.pages == 3 and len(got.pages) == 3
+    assert got.facts.seal is True and got.facts.seal_page == 3
 
 
 @pytest.mark.parametrize("missing", ["header", "number", "seal"])
@@ -57,7 +57,7 @@ def test_hard_negatives_are_not_seals_or_headers(tmp_path: Path) -> None:
 def test_e_seal_in_a_stamp_annotation(tmp_path: Path) -> None:
     doc = Gongwen(pages=2)
     got = extract(seal_as_annotation(build_pdf(tmp_path / "a.pdf", doc), tmp_path / "e.pdf", doc), NO_OCR)
-    assert got.facts["seal"] is True and got.facts["seal_page"] == 2
+    assert got.facts.seal is True and got.facts.seal_page == 2
 
 
 def test_band_header_with_organ_name_but_not_a_slogan_banner(tmp_path: Path) -> None:
@@ -103,13 +103,13 @@ def test_black_and_white_copy_cannot_confirm_red(tmp_path: Path) -> None:
 
 def test_hundred_page_scan_is_bounded(tmp_path: Path) -> None:
     got = extract(blank_scan_pdf(tmp_path / "long.pdf", 100, dpi=100), NO_OCR)
-    assert got.error is None and got.facts["pages"] == 100 and got.facts["scanned"] is True
+    assert got.error is None and got.facts.pages == 100 and got.facts.scanned is True
     assert len(got.pages) == 100
 
 
 def test_max_pages_is_honoured(tmp_path: Path) -> None:
     got = extract(blank_scan_pdf(tmp_path / "long.pdf", 30, dpi=60), ExtractOptions(ocr=False, max_pages=10))
-    assert got.facts["pages"] == 30 and len(got.pages) == 10 and "只读取了前 10 页" in got.facts["notes"]
+    assert got.facts.pages == 30 and len(got.pages) == 10 and "只读取了前 10 页" in got.facts.notes
 
 
 def test_encrypted_with_user_password_is_a_clear_error(tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_encrypted_with_user_password_is_a_clear_error(tmp_path: Path) -> None:
     locked = tmp_path / "locked.pdf"
     writer.write(str(locked))
     got = extract(locked, NO_OCR)
-    assert got.error is not None and "加密" in got.error and got.facts.get("encrypted") is True
+    assert got.error is not None and "加密" in got.error and got.facts.encrypted is True
 
 
 def test_encrypted_with_empty_user_password_is_read(tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_encrypted_with_empty_user_password_is_read(tmp_path: Path) -> None:
     opened = tmp_path / "open.pdf"
     writer.write(str(opened))
     got = extract(opened, NO_OCR)
-    assert got.error is None and got.facts["doc_number"] == Gongwen().number and got.facts["seal"] is True
+    assert got.error is None and got.facts.doc_number == Gongwen().number and got.facts.seal is True
 
 
 def test_junk_before_header_and_truncation(tmp_path: Path) -> None:
@@ -141,11 +141,11 @@ def test_junk_before_header_and_truncation(tmp_path: Path) -> None:
     junk = tmp_path / "junk.pdf"
     junk.write_bytes(b"HTTP/1.1 200 OK\r\n\r\n" + src.read_bytes())
     got = extract(junk, NO_OCR)
-    assert got.error is None and got.facts["red_header"] is True
+    assert got.error is None and got.facts.red_header is True
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(src.read_bytes()[:1500])
     broken = extract(cut, NO_OCR)
-    assert broken.error is not None or broken.facts.get("pages", 0) >= 0  # facts or a clear error, no traceback
+    assert broken.error is not None or (getattr(broken.facts, "pages", 0) or 0) >= 0  # facts or a clear error, no traceback
 
 
 def test_usable_text_rejects_mojibake() -> None:

@@ -95,8 +95,8 @@ def test_png_screenshot_is_an_image_with_a_hash(tmp_path: Path) -> None:
     scene(5, (640, 480)).save(path)
     got = extract(path, ExtractOptions(ocr=False))
     assert got.kind is Kind.IMAGE and got.error is None
-    assert got.facts["phash"] is not None and (got.facts["width"], got.facts["height"]) == (640, 480)
-    assert got.pages == () and got.facts["ocr_note"]
+    assert got.facts.phash is not None and (got.facts.width, got.facts.height) == (640, 480)
+    assert got.pages == () and got.facts.ocr_note
 
 
 def test_png_text_through_ocr(tmp_path: Path) -> None:
@@ -111,6 +111,6 @@ def test_png_text_through_ocr(tmp_path: Path) -> None:
     path = tmp_path / "notice.png"
     image.save(path)
     got = extract(path, ExtractOptions())
-    if got.facts.get("ocr_note"):
-        pytest.skip(f"image OCR not available: {got.facts['ocr_note']}")
+    if got.facts.ocr_note:
+        pytest.skip(f"image OCR not available: {got.facts.ocr_note}")
     assert "信用交通" in "".join(got.pages)

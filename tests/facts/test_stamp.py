@@ -113,7 +113,7 @@ def test_without_ocr_the_stamp_is_undetermined(tmp_path: Path, monkeypatch: pyte
     with Image.open(path) as image:
         got = read_stamp(reduced(image))
     assert got.found is None and got.reason == ocr.UNAVAILABLE_REASON
-    assert extract(path, ExtractOptions(ocr=False)).facts["stamp"] is None
+    assert extract(path, ExtractOptions(ocr=False)).facts.stamp is None
 
 
 @pytest.mark.parametrize(("style", "position", "dark"), [
@@ -124,15 +124,15 @@ def test_real_stamp_is_read(tmp_path: Path, style: str, position: str, dark: boo
     spec = PhotoSpec(seed=41, stamp=Stamp(when=when, style=style, position=position, date_format="dash"),
                      taken=when, dark=dark)
     facts = extract(make_photo(tmp_path / "p.jpg", spec), ExtractOptions()).facts
-    assert facts["stamp"] is True
-    assert facts["stamp_time"] == "2024-09-03T08:47:00"
+    assert facts.stamp is True
+    assert facts.stamp_time == "2024-09-03T08:47:00"
 
 
 def test_real_photo_without_stamp(tmp_path: Path) -> None:
     pytest.importorskip("rapidocr_onnxruntime")
     spec = PhotoSpec(seed=42, taken=WHEN, banner="2024年信用交通宣传月活动")
     got = extract(make_photo(tmp_path / "n.jpg", spec), ExtractOptions())
-    assert got.facts["stamp"] is False
+    assert got.facts.stamp is False
     assert got.content_date == WHEN.date()
 
 
@@ -155,4 +155,4 @@ def test_misread_time_is_read_again_on_a_crop(tmp_path: Path) -> None:
     when = dt.datetime(2024, 9, 21, 9, 0)
     spec = PhotoSpec(seed=43, size=(1280, 960), stamp=Stamp(when=when), taken=when)
     facts = extract(make_photo(tmp_path / "p.jpg", spec), ExtractOptions()).facts
-    assert facts["stamp_time"] == "2024-09-21T09:00:00"
+    assert facts.stamp_time == "2024-09-21T09:00:00"
