@@ -1,7 +1,8 @@
 """Words and small lookups shared by the HTML, SARIF and JUnit reporters.
 
 Pure helpers over the `Report` records: label tables in Chinese and English, the choice between
-a finding's Chinese text and its English text, point formatting, and who must act on a finding.
+a finding's Chinese text and its English text, point formatting. Who must act on a finding is
+the to-do model's business (`todo.py`).
 """
 
 from __future__ import annotations
@@ -143,12 +144,6 @@ def notes(task: TaskResult, lang: str) -> list[str]:
             line += MISSING[lang].format(LIST_SEPARATOR[lang].join(requirement.missing))
         lines.append(line)
     return lines
-
-
-def units_of(finding: Finding, report: Report) -> tuple[str, ...]:
-    """Who must act on a finding: its task's units, else its deduction item's units (the pipeline
-    puts both in `unit_of_task`); () when nobody is named."""
-    return report.unit_of_task.get(finding.task or finding.rule) or report.unit_of_task.get(finding.rule) or ()
 
 
 def unreadable(report: Report) -> list[tuple[str, str]]:

@@ -1,5 +1,6 @@
-"""Terminal report (rich): score first, then tasks by primary indicator, then a to-do list per
-responsible unit (责任单位), then files that could not be read."""
+"""Terminal report (rich): score first, then tasks by primary indicator, then the to-do list
+(`todo`: each finding once with all its responsible units (责任单位), then incomplete tasks no
+finding speaks about; how many items each unit shares), then files that could not be read."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from credit_check.model import Finding, Report, Severity, Status
-from credit_check.reporters import _labels
+from credit_check.reporters import _labels, todo
 
 _LABELS = {
     "zh": {
@@ -19,7 +20,9 @@ _LABELS = {
         "pass": "合格线", "passed": "达到合格线", "failed": "未达合格线",
         "disq": "存在弄虚作假（D1）嫌疑：一经查实将取消验收资格，请逐条核实",
         "task": "任务", "name": "名称", "units": "责任单位", "status": "状态", "points": "得分/分值", "note": "说明",
-        "bonus": "加分项", "deductions": "扣分", "todo": "待办", "nounit": "未归属单位", "more": "另有 {n} 条，见 --format html/json",
+        "bonus": "加分项", "deductions": "扣分", "nounit": "未指定责任单位", "more": "另有 {n} 条，见 --format html/json",
+        "todo_head": "待办：{findings} 条问题", "todo_tasks": "，另有 {tasks} 项任务未达标",
+        "todo_all": "（全部共 {findings} 条问题）", "by_unit": "各责任单位条数：", "incomplete": "未达标", "colon": "：",
         "unread": "无法读取的文件", "files": "文件", "findings": "问题", "page": "第{n}页", "fix": "修改",
         "met": "达标", "partial": "部分", "missing": "缺失", "unknown": "无法确定",
         "error": "错误", "warning": "警告", "info": "提示", "tasks_pts": "任务", "bonus_pts": "加分", "none": "无",
@@ -29,7 +32,10 @@ _LABELS = {
         "score": "Score", "pass": "pass mark", "passed": "passed", "failed": "below the pass mark",
         "disq": "Suspected fraud (D1): confirmed fraud cancels the acceptance — verify each finding",
         "task": "Task", "name": "Title", "units": "Units", "status": "Status", "points": "Score/Points",
-        "note": "Note", "bonus": "Bonus", "deductions": "Deductions", "todo": "to-do", "nounit": "No unit",
+        "note": "Note", "bonus": "Bonus", "deductions": "Deductions", "nounit": "No unit named",
+        "todo_head": "To-do: {findings} findings", "todo_tasks": ", {tasks} more incomplete tasks",
+        "todo_all": " (of {findings} findings in all)", "by_unit": "Items per unit: ", "incomplete": "incomplete",
+        "colon": ": ",
         "more": "{n} more, see --format html/json", "unread": "Files that could not be read", "files": "files",
         "findings": "findings", "page": "p.{n}", "fix": "fix", "met": "met", "partial": "partial",
         "missing": "missing", "unknown": "unknown", "error": "error", "warning": "warning", "info": "info",
@@ -40,27 +46,65 @@ _STATUS_STYLE = {Status.MET: "green", Status.PARTIAL: "yellow", Status.MISSING: 
 _SEV_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def units_of(finding: Finding, report: Report) -> tuple[str, ...]:
-    """Who must act on a finding: its task's units, else the deduction item's units."""
-    key = finding.task or finding.rule
-    return report.unit_of_task.get(key) or report.unit_of_task.get(finding.rule) or ()
+def _todo(con: Console, report: Report, t: dict[str, str], lang: str, *, color: bool, unit: str | None,
+          max_items: int) -> None:
+    """The to-do list (see `todo`): a headline counting distinct findings, how many items each
+    unit shares, then each item once with all its units."""
+    everything = todo.build(report)
+    items = everything if unit is None else todo.for_unit(everything, unit)
+    if not items:
+        return
+    findings, tasks = todo.findings_of(items), todo.tasks_of(items)
+    head = t["todo_head"].format(findings=len(findings))
+    if tasks:
+        head += t["todo_tasks"].format(tasks=len(tasks))
+    if unit is not None:
+        head = f"{unit or t['nounit']} {head}" + t["todo_all"].format(findings=len(todo.findings_of(everything)))
+    con.print()
+    con.print(Text(head, style="bold underline"))
+    if unit is None:
+        counts = [f"{u or t['nounit']} {len(todo.for_unit(items, u))}" for u in todo.units_in_order(report, items)]
+        con.print(t["by_unit"] + " · ".join(counts))
+    for item in items[:max_items]:
+        con.print(_item(item, t, lang, color=color))
+        units = _labels.LIST_SEPARATOR[lang].join(item.units) if item.units else t["nounit"]
+        con.print(Text(f"    {t['units']}{t['colon']}{units}", style="dim" if color else ""))
+    if len(items) > max_items:
+        con.print(t["more"].format(n=len(items) - max_items))
 
 
-def group_by_unit(report: Report) -> dict[str, list[Finding]]:
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in report.findings:
-        for unit in units_of(finding, report) or ("",):
-            groups[unit].append(finding)
-    order = [*report.units, ""]
-    return {u: groups[u] for u in order if groups.get(u)}
+def _item(item: todo.Item, t: dict[str, str], lang: str, *, color: bool) -> Text:
+    f = item.finding
+    if f is None:  # an incomplete task no finding speaks about
+        task = item.task
+        assert task is not None
+        reasons = task.reasons_en if lang == "en" and task.reasons_en else task.reasons
+        text = Text.assemble((f"[{t['incomplete']}]", _STATUS_STYLE[task.status]), f" {task.id} {task.title} — ",
+                             (t[task.status.value], _STATUS_STYLE[task.status]))
+        if reasons:
+            text.append(t["colon"] + reasons[0])
+        return text
+    message, fix = _labels.message(f, lang), _labels.fix(f, lang)
+    where = f.path or ""
+    if f.page:
+        where += f" {t['page'].format(n=f.page)}"
+    text = Text.assemble((f"[{t[f.severity.value]}]", _SEV_STYLE[f.severity]), f" {_labels.rule_id(f)} ")
+    if where:
+        text.append(where, style="bold")
+        text.append(t["colon"])
+    text.append(message)
+    if fix:
+        text.append(f" → {fix}", style="dim" if color else "")
+    if f.deduction:
+        text.append(f" ({f.deduction:g})", style="red")
+    return text
 
 
-def _msg(f: Finding, lang: str) -> tuple[str, str]:
-    return _labels.message(f, lang), _labels.fix(f, lang)
-
-
-def render(report: Report, lang: str = "zh", *, color: bool = False, width: int = 120, max_per_unit: int = 30) -> str:
-    """The report as text for a terminal; ANSI colours when `color`."""
+def render(report: Report, lang: str = "zh", *, color: bool = False, width: int = 120, unit: str | None = None,
+           max_items: int = 60) -> str:
+    """The report as text for a terminal; ANSI colours when `color`. The to-do list shows each
+    finding once with all its units; `unit` narrows it to that unit's items (`todo.NO_UNIT` for
+    the items no unit is named for); at most `max_items` entries are printed."""
     t = _LABELS["en" if lang == "en" else "zh"]
     buf = io.StringIO()
     con = Console(file=buf, force_terminal=color, color_system="standard" if color else None, width=width,
@@ -99,26 +143,7 @@ def render(report: Report, lang: str = "zh", *, color: bool = False, width: int 
         con.print(f"{t['deductions']}: " + "  ".join(
             f"{rule} ×{len(fs)} {sum(x.deduction for x in fs):g}" for rule, fs in sorted(by_rule.items())))
 
-    for unit, findings in group_by_unit(report).items():
-        con.print()
-        con.print(Text(f"{unit or t['nounit']} {t['todo']} ({len(findings)})", style="bold underline"))
-        for f in findings[:max_per_unit]:
-            message, fix = _msg(f, lang)
-            where = f.path or ""
-            if f.page:
-                where += f" {t['page'].format(n=f.page)}"
-            text = Text.assemble((f"[{t[f.severity.value]}]", _SEV_STYLE[f.severity]), f" {f.rule}/{f.check} ")
-            if where:
-                text.append(where, style="bold")
-                text.append("：" if lang != "en" else ": ")
-            text.append(message)
-            if fix:
-                text.append(f" → {fix}", style="dim" if color else "")
-            if f.deduction:
-                text.append(f" ({f.deduction:g})", style="red")
-            con.print(text)
-        if len(findings) > max_per_unit:
-            con.print(t["more"].format(n=len(findings) - max_per_unit))
+    _todo(con, report, t, lang, color=color, unit=unit, max_items=max_items)
     unread = [f for f in report.files if f.error]
     if unread:
         con.print()

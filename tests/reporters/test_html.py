@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -71,7 +72,10 @@ def test_page_is_self_contained_and_well_formed(lang: str) -> None:
     dom = _dom(build_report(), lang)
     assert page.startswith("<!DOCTYPE html>")
     assert "${" not in page
-    assert not list(dom.iter("script")) and not list(dom.iter("link")) and not list(dom.iter("img"))
+    scripts = list(dom.iter("script"))
+    assert len(scripts) == 1 and "src" not in scripts[0].attrs, "one inline script, nothing fetched"
+    assert not list(dom.iter("link")) and not list(dom.iter("img"))
+    assert ":has(" not in page and "import(" not in page and "fetch(" not in page
     for node in dom.iter():
         for name in ("src", "href"):
             assert not node.attrs.get(name, "#").split("#")[0], f"external resource {node.attrs[name]}"
@@ -124,28 +128,42 @@ def test_task_table_by_primary_indicator() -> None:
     assert all(b.id in bonus.text for b in report.bonus)
 
 
-def test_todo_groups_findings_by_unit() -> None:
+def test_todo_lists_each_finding_once_with_all_its_units() -> None:
     report = build_report()
-    units = {next(box.iter("h3")).text: box for box in _section(_dom(report), "todo").iter("details")}
-    assert list(units)[:-1] == [u for u in report.units if u in units]
-    assert list(units)[-1] == "未指定责任单位"
-    assert all(list(box.iter("li")) for box in units.values()), "a unit with nothing to do is not listed"
+    todo = _section(_dom(report), "todo")
+    entries = [li for li in todo.iter("li") if "data-units" in li.attrs]
+    findings = [li for li in entries if li.attrs.get("class", "").startswith("finding-")]
+    assert len(findings) == len(report.findings)
     for finding in report.findings:
-        owners = report.unit_of_task.get(finding.task or finding.rule) or ("未指定责任单位",)
-        for unit, box in units.items():
-            listed = any(finding.message in item.text and (finding.path or "不涉及具体文件") in item.text
-                         for item in box.iter("li", cls=f"finding-{finding.severity}"))
-            assert listed == (unit in owners), (unit, finding.message)
-    # Every incomplete task is on each of its units' lists: by its own findings, else by a link to
-    # its table row (never both, so the list does not say the same thing twice).
-    linked = 0
+        owners = report.unit_of_task.get(finding.task or finding.rule) or ()
+        listed = [li for li in findings if finding.message in li.text and (finding.path or "不涉及具体文件") in li.text
+                  and li.attrs["class"] == f"finding-{finding.severity}"]
+        assert len(listed) == 1, finding.message
+        assert json.loads(listed[0].attrs["data-units"]) == list(owners)
+        assert next(listed[0].iter(cls="units")).text == "责任单位：" + ("、".join(owners) or "未指定责任单位")
+    # An incomplete task without findings of its own is listed once, linked to its table row; a
+    # task with findings is not listed again (the list does not say the same thing twice).
+    links = [a.attrs["href"] for a in todo.iter("a")]
     for task in report.tasks:
-        for unit in task.units:
-            links = [a.attrs["href"] for a in units[unit].iter("a")]
-            has_finding = any(f.task == task.id for f in report.findings)
-            assert (f"#task-{task.id}" in links) == (task.status is not Status.MET and not has_finding)
-            linked += f"#task-{task.id}" in links
-    assert linked >= 1
+        has_finding = any(f.task == task.id for f in report.findings)
+        assert links.count(f"#task-{task.id}") == (task.status is not Status.MET and not has_finding)
+    assert links
+
+
+def test_unit_selector_offers_each_units_view() -> None:
+    report = build_report()
+    todo = _section(_dom(report), "todo")
+    box = next(n for n in todo.iter("div") if n.attrs.get("id") == "todo-filters")
+    assert "hidden" in box.attrs, "without JavaScript the controls are hidden and everything shows"
+    options = list(next(n for n in box.iter("select") if n.attrs.get("id") == "unit-filter").iter("option"))
+    values = [json.loads(option.attrs["value"]) for option in options]
+    assert values[0] is None and values[-1] == ""
+    assert values[1:-1] == [u for u in report.units if u in values]
+    entries = [json.loads(li.attrs["data-units"]) for li in todo.iter("li") if "data-units" in li.attrs]
+    assert options[0].text == f"全部责任单位（{len(entries)}）"
+    for option, unit in zip(options[1:], values[1:], strict=True):
+        count = sum(1 for units in entries if (unit in units if unit else not units))
+        assert count and option.text.endswith(f"（{count}）")
 
 
 def test_finding_lines_name_page_fix_and_deduction() -> None:
@@ -174,7 +192,7 @@ def test_english_labels_and_fallback_to_chinese() -> None:
         assert (finding.message_en or finding.message) in todo
         if finding.message_en:
             assert finding.message not in todo
-    assert "To-do by responsible unit" in todo
+    assert "To-do" in todo and "Units: 法规科, 综合科" in todo
     assert "partial" in _section(dom, "tasks").text
 
 
@@ -189,13 +207,11 @@ def test_control_characters_are_shown_not_embedded() -> None:
     assert not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in page)
 
 
-def test_each_units_findings_list_errors_first() -> None:
+def test_findings_listed_errors_first() -> None:
     rank = {"finding-error": 0, "finding-warning": 1, "finding-info": 2}
     todo = _section(_dom(build_report()), "todo")
-    orders = [[rank[li.attrs["class"]] for li in box.iter("li") if li.attrs.get("class") in rank]
-              for box in todo.iter("details")]
-    assert any(len(set(order)) > 1 for order in orders)
-    assert all(order == sorted(order) for order in orders)
+    order = [rank[li.attrs["class"]] for li in todo.iter("li") if li.attrs.get("class") in rank]
+    assert len(set(order)) > 1 and order == sorted(order)
 
 
 def test_requirement_gaps_named_once() -> None:
