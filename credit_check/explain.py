@@ -6,7 +6,8 @@ import inspect
 import re
 
 from credit_check.catalogue.models import Bonus, Cadence, Catalogue, Task
-from credit_check.checks import CHECKS
+from credit_check import evaluate
+from credit_check.checks import CHECKS, EVIDENCE_SOURCE
 
 _CADENCE = {Cadence.ONCE: "", Cadence.QUARTERLY: "，每季度", Cadence.MONTHLY: "，每月", Cadence.PER_DOMAIN: "，每个领域"}
 
@@ -65,4 +66,23 @@ def explain_item(catalogue: Catalogue, ident: str) -> str | None:
     module = CHECKS.get(key)
     if module is not None:
         return f"{key}\n\n{inspect.getdoc(module) or ''}\n"
+    if key == EVIDENCE_SOURCE:
+        return f"{key}\n\n{inspect.getdoc(evaluate) or ''}\n"
+    if "/" in key:  # "D7/no-stamp", "read-error/corrupt", "evidence/missing:notice": rule / sub-check
+        rule, _, sub = key.partition("/")
+        owner = _owner_of(sub)
+        return explain_item(catalogue, owner) if owner else explain_item(catalogue, rule)
+    owner = _owner_of(key)
+    return explain_item(catalogue, owner) if owner else None
+
+
+def _owner_of(sub_check: str) -> str | None:
+    """The check whose documentation names `sub_check` (a finding's `check` field)."""
+    if not sub_check:
+        return None
+    if re.fullmatch(r"(missing|partial|unknown):.+", sub_check):
+        return EVIDENCE_SOURCE
+    for cid, mod in CHECKS.items():
+        if re.search(rf"`{re.escape(sub_check)}`", inspect.getdoc(mod) or ""):
+            return cid
     return None

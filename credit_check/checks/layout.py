@@ -5,8 +5,8 @@ Finds:
   starts with its task id (`1.1 成立领导小组`, `一、1`, `B1` …); `credit-check init` makes them.
 - `junk-folder` (warning): 新建文件夹, 新建文件夹 (2), New folder …
 - `junk-name` (warning): default names left by Windows and WPS (新建 Microsoft Word 文档.docx,
-  新建 XLSX 工作表.xlsx, 新建文本文档.txt …) and copies (`xxx - 副本`, `xxx - Copy`, `xxx(1)`,
-  `xxx（1）`).
+  新建 XLSX 工作表.xlsx, 新建文本文档.txt …).
+- `copy-name` (warning): copies (`xxx - 副本`, `xxx - Copy`, `xxx(1)`, `xxx（1）`).
 - `garbled-name` (warning): a name stored in GBK on a UTF-8 share, or GBK shown as mojibake; the
   report shows the recovered name.
 How to fix: rename the file to say what it is (with its date), move it into its task folder,

@@ -74,5 +74,5 @@ def test_only_issued_readable_files_are_checked() -> None:
 
 def test_end_to_end_from_a_real_pdf(tmp_path: Path) -> None:
     got = extract(build_pdf(tmp_path / "a.pdf", Gongwen(seal=None, number="莱交发（2024）第3号")), ExtractOptions(ocr=False))
-    found = _run(_file({**got.facts, "issued": True}))
+    found = _run(_file({**got.facts.model_dump(), "issued": True}))
     assert sorted(f.check for f in found) == ["doc_number_format", "seal"]

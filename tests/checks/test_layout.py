@@ -7,6 +7,8 @@ import pytest
 
 from credit_check.catalogue import load_catalogue
 from credit_check.checks import CheckContext, layout, read_error
+from credit_check.facts import ExtractOptions, extract
+from credit_check.facttypes import ERROR_TEXT, ErrorKind, error_text
 from credit_check.model import EvidenceFile, Kind, Period, Severity
 
 CAT = load_catalogue()
@@ -42,16 +44,36 @@ def test_unfiled_junk_folder_and_garbled_name() -> None:
     assert all(f.rule == "D5" and f.severity is Severity.WARNING and f.message and f.fix for f in found)
 
 
-@pytest.mark.parametrize(("error", "check"), [
-    ("文件已加密 / encrypted", "encrypted"), ("空文件（0 字节） / empty file", "empty"),
-    ("文件过大（900 MB），未读取 / file too large, not read", "too-large"),
-    ("该格式无法自动检查，请另存为 PDF 或 DOCX / format not readable", "unsupported"),
-    ("文件已损坏或无法解析 / corrupt or unreadable: PdfReadError", "corrupt"),
+@pytest.mark.parametrize("kind", list(ErrorKind))
+def test_read_errors_are_classified_by_kind(kind: ErrorKind) -> None:
+    found = list(read_error.check([ef("1.1 x/a.pdf", error=error_text(kind, "detail 42"), error_kind=kind)], ctx()))
+    assert [(f.rule, f.check, f.severity) for f in found] == [("read-error", kind.value, Severity.ERROR)]
+    zh, en, fix, fix_en = ERROR_TEXT[kind]
+    assert zh in found[0].message and "detail 42" in found[0].message
+    assert en in found[0].message_en and found[0].fix == fix and found[0].fix_en == fix_en
+
+
+@pytest.mark.parametrize(("name", "content", "kind"), [
+    ("empty.pdf", b"", ErrorKind.EMPTY),
+    ("broken.pdf", b"%PDF-1.4\n1 0 obj <<>> garbage", ErrorKind.CORRUPT),
+    ("photo.pdf", b"this is not a pdf at all", ErrorKind.MISLABELLED),
+    ("slides.ppt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ErrorKind.UNSUPPORTED),
 ])
-def test_read_errors_are_classified(error: str, check: str) -> None:
-    found = list(read_error.check([ef("1.1 x/a.pdf", error=error)], ctx()))
-    assert [(f.rule, f.check, f.severity) for f in found] == [("read-error", check, Severity.ERROR)]
-    assert error in found[0].message
+def test_real_files_get_the_error_kind_of_their_problem(tmp_path: Path, name: str, content: bytes,
+                                                        kind: ErrorKind) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    got = extract(path)
+    assert got.error_kind is kind, got.error
+    found = list(read_error.check([ef(f"1.1 x/{name}", error=got.error, error_kind=got.error_kind)], ctx()))
+    assert [f.check for f in found] == [kind.value]
+
+
+def test_too_large_is_not_opened(tmp_path: Path) -> None:
+    path = tmp_path / "big.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + b"0" * 4096)
+    got = extract(path, ExtractOptions(max_bytes=1024))
+    assert got.error_kind is ErrorKind.TOO_LARGE
 
 
 def test_mislabelled_and_unreadable_folder() -> None:
@@ -61,6 +83,6 @@ def test_mislabelled_and_unreadable_folder() -> None:
 
 
 def test_timeout_is_its_own_read_error() -> None:
-    found = list(read_error.check([ef("1.1 x/a.pdf", error="读取超时（超过 120 秒） / reading took longer than 120 s")],
-                                  ctx()))
+    found = list(read_error.check([ef("1.1 x/a.pdf", error=error_text(ErrorKind.TIMEOUT, "> 120 s"),
+                                      error_kind=ErrorKind.TIMEOUT)], ctx()))
     assert [f.check for f in found] == ["timeout"]

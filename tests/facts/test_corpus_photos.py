@@ -28,22 +28,23 @@ def results() -> dict[str, Extracted]:
 def test_every_file_gives_facts_or_a_reason(results: dict[str, Extracted]) -> None:
     assert results
     for name, got in results.items():
-        json.dumps(got.facts)
+        json.dumps(got.facts.model_dump(mode="json"))
         if got.error:
             assert name == "QuickTime.heic", (name, got.error)  # a 623-byte header-only HEIC
             continue
         if name.endswith(".png"):
-            assert got.kind is Kind.IMAGE and got.facts["width"]
+            assert got.kind is Kind.IMAGE and got.facts.width
         else:
             assert got.kind is Kind.PHOTO
-            assert set(got.facts) >= KEYS, name
-            assert got.facts["stamp"] is None and got.facts["stamp_reason"]
+            assert set(type(got.facts).model_fields) >= KEYS, name
+            assert got.facts.stamp is None and got.facts.stamp_reason
 
 
 def _facts(results: dict[str, Extracted], name: str) -> dict[str, Any]:
+    """A photo's facts as the JSON report prints them."""
     if name not in results:
         pytest.skip(f"{name} not in the corpus")
-    return results[name].facts
+    return results[name].facts.model_dump(mode="json")
 
 
 def test_known_values(results: dict[str, Extracted]) -> None:
@@ -59,8 +60,8 @@ def test_broken_exif_is_noted_not_fatal(results: dict[str, Extracted]) -> None:
     zero = _facts(results, "tests__67-0_length_string.jpg")
     assert zero["taken"] is None and zero["gps"] is not None
     xmp = [r.facts for n, r in results.items() if n.startswith("invalid__")]
-    assert xmp and all(f["taken"] is None for f in xmp)
-    assert any("XMP" in (f["exif_note"] or "") for f in xmp)
+    assert xmp and all(f.taken is None for f in xmp)
+    assert any("XMP" in (f.exif_note or "") for f in xmp)
     assert _facts(results, "exif-org__olympus-d320l.jpg")["exif"] is False
 
 

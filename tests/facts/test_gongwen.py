@@ -11,8 +11,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from credit_check.catalogue import load_catalogue
-from credit_check.facts import docnumber, gongwen, pixels
 from credit_check.classify import decide_issued
+from credit_check.facts import docnumber, gongwen, pixels
 from tests.builders.documents import RED, bar_chart, header_image, pie_chart, seal_image
 
 
@@ -63,7 +63,7 @@ def test_year_mismatch_and_format_warning_in_facts() -> None:
         pages=["某局文件\n某交发[2023]5号\n关于开展检查的通知\n正文\n某局\n2024年3月1日"], page_count=1, scanned=False,
         header=none, seal=none, ocr_state=False, text_known=True, from_ocr=False)
     assert issued_on == dt.date(2024, 3, 1)
-    assert facts.doc_number_issues == ["format", "year"]
+    assert facts.doc_number_issues == ("format", "year")
     assert "2023" in facts.doc_number_issue and "〔" in facts.doc_number_issue
     assert facts.red_header is None and facts.seal is None and facts.seal_blank is None
 
@@ -135,11 +135,10 @@ def test_ocr_image_text() -> None:
     pytest.importorskip("rapidocr_onnxruntime")
     if os.environ.get("CREDIT_CHECK_NO_OCR"):
         pytest.skip("OCR disabled")
-    img = Image.new("RGB", (900, 160), "white")
-    from PIL import ImageFont
+    from tests.builders.fonts import cjk_font
 
-    ImageDraw.Draw(img).text((20, 40), "莱芜区交字〔2024〕19号", font=ImageFont.truetype(
-        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 56), fill="black")
+    img = Image.new("RGB", (900, 160), "white")
+    ImageDraw.Draw(img).text((20, 40), "莱芜区交字〔2024〕19号", font=cjk_font(56), fill="black")
     text, reason = gongwen.ocr_image_text(img)
     assert reason is None and text is not None and "2024" in text and "19号" in text
 

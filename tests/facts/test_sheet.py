@@ -30,10 +30,10 @@ def test_xlsx_cells_dates_numbers_and_ledger(tmp_path: Path) -> None:
     assert rows[3][0] == "2" and rows[3][3] == "2024-05-07 09:30:00" and rows[3][4] == "3.25"
     facts = result.facts
     assert facts.sheets == 2 and facts.rows == 5
-    assert facts.ledger == {"kind": "penalty", "sheet": "处罚", "header_row": 2, "columns": {
+    assert facts.ledger is not None and facts.ledger.model_dump() == {"kind": "penalty", "sheet": "处罚", "header_row": 2, "columns": {
         "subject": "行政相对人名称", "document_number": "行政处罚决定书文号",
         "decision_date": "处罚决定日期", "publication_date": "公示日期"}}
-    json.dumps(facts)
+    json.dumps(facts.model_dump(mode="json"))
 
 
 def test_empty_rows_keep_row_numbers(tmp_path: Path) -> None:
@@ -63,18 +63,18 @@ def test_csv_encodings(tmp_path: Path, encoding: str, bom: bool, expected: str) 
     assert result.error is None
     assert result.facts.encoding == expected
     assert result.sheets[0].rows == tuple(tuple(r) for r in rows)
-    assert result.facts.ledger["kind"] == "licence"
-    assert result.facts.ledger["columns"]["publication_date"] == "上网日期"
+    assert result.facts.ledger.kind == "licence"
+    assert result.facts.ledger.columns["publication_date"] == "上网日期"
 
 
 def test_row_cap_is_noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sheet_facts, "MAX_ROWS", 10)
     path = write_csv(tmp_path / "big.csv", [[str(i), "x"] for i in range(50)])
     result = extract(path, ExtractOptions())
-    assert result.facts.rows == 10 and result.facts.truncated == ["big"]
+    assert result.facts.rows == 10 and result.facts.truncated == ("big",)
     xlsx = write_xlsx(tmp_path / "big.xlsx", {"S": [[i] for i in range(50)]})
     result = extract(xlsx, ExtractOptions())
-    assert result.facts.rows == 10 and result.facts.truncated == ["S"]
+    assert result.facts.rows == 10 and result.facts.truncated == ("S",)
 
 
 def test_encrypted_xlsx_gives_clear_error(tmp_path: Path) -> None:
@@ -144,4 +144,4 @@ def test_xls_with_xlrd(tmp_path: Path) -> None:
     result = extract(tmp_path / "旧.xls", ExtractOptions())
     assert result.error is None
     assert result.sheets[0].rows[1] == ("A1", "2024-02-07", "12")
-    assert result.facts.ledger["kind"] == "penalty"
+    assert result.facts.ledger.kind == "penalty"
