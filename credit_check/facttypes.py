@@ -139,6 +139,13 @@ class Signature(_Frozen):
     page: int | None = None
     covers_whole_file: bool | None = None  # PDF: nothing was appended after this signature
     problem: EvidenceText | None = None
+    # PDF, the last signature only: what was appended after it. None = nothing (or not judged: an
+    # earlier signature of a multi-signature file); "validation" = only validation data (DSS,
+    # certificates, OCSP/CRL), normal for long-term signatures; "metadata" = document properties
+    # only; "other" = objects that leave the pages as signed; "content" = a page looks different
+    # from what was signed; "unknown" = could not tell (the problem says so).
+    appended: Literal["validation", "metadata", "other", "content", "unknown"] | None = None
+    timestamp: bool = False  # PDF: a document timestamp (/DocTimeStamp, RFC 3161), not a person's signature
 
 
 class DocumentFacts(_Base):
@@ -260,8 +267,9 @@ def tag_facts(data: Any) -> Any:
 def empty_facts(kind: str) -> FactRecord:
     """The empty record for a file kind (`Kind` value)."""
     record = _RECORD_OF_KIND.get(kind, "other")
-    return {"document": DocumentFacts, "photo": PhotoFacts, "image": ImageFacts, "sheet": SheetFacts,
-            "video": VideoFacts, "other": OtherFacts}[record]()
+    types: dict[str, type[FactRecord]] = {"document": DocumentFacts, "photo": PhotoFacts, "image": ImageFacts,
+                                          "sheet": SheetFacts, "video": VideoFacts, "other": OtherFacts}
+    return types[record]()
 
 
 # ------------------------------------------------------------------------------------ masking

@@ -31,7 +31,7 @@ def _dct_matrix(n: int) -> np.ndarray:
     i = np.arange(n)[None, :]
     m = np.cos(np.pi * (2 * i + 1) * k / (2 * n)) * np.sqrt(2 / n)
     m[0] /= np.sqrt(2)
-    return m
+    return np.asarray(m)
 
 
 def phash(image: Image.Image) -> str | None:
@@ -79,8 +79,8 @@ _BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 def _popcount(x: np.ndarray) -> np.ndarray:
     """Set bits per uint64 element (numpy >= 2 has it built in; 1.26 needs the byte table)."""
     if hasattr(np, "bitwise_count"):
-        return np.bitwise_count(x)
-    return _BYTE_BITS[x.view(np.uint8).reshape(*x.shape, 8)].sum(axis=-1)
+        return np.asarray(np.bitwise_count(x))
+    return np.asarray(_BYTE_BITS[x.view(np.uint8).reshape(*x.shape, 8)].sum(axis=-1))
 
 
 def distance(a: str, b: str) -> int:

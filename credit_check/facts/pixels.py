@@ -84,7 +84,7 @@ def ink_mask(rgb: NDArray[np.uint8]) -> Mask:
     a = rgb.astype(np.int16)
     mx, mn = a.max(axis=2), a.min(axis=2)
     paper = float(np.percentile(mx, 90))
-    return (mx < paper - 70) & (mx - mn < 50)
+    return np.asarray((mx < paper - 70) & (mx - mn < 50), dtype=np.bool_)
 
 
 def is_greyscale(rgb: NDArray[np.uint8]) -> bool:
