@@ -47,7 +47,7 @@ def title_of(f: EvidenceFile) -> str:
 def materials(f: EvidenceFile) -> frozenset[Material]:
     words = haystack(f)
     found = {Material.ANY}
-    if f.kind is Kind.PHOTO:
+    if f.kind in (Kind.PHOTO, Kind.VIDEO):  # "活动图片或视频": a video is activity evidence where photos are
         found.add(Material.PHOTO)
     elif f.kind is Kind.IMAGE:
         found.add(Material.IMAGE)
@@ -61,7 +61,7 @@ def materials(f: EvidenceFile) -> frozenset[Material]:
             found.add(Material.ISSUED)
         if f.path.lower().endswith(_WEB_SUFFIXES) or any(k in words for k in _PUBLICATION[:5]):
             found.add(Material.PUBLICATION)
-    if f.kind is not Kind.PHOTO:
+    if f.kind not in (Kind.PHOTO, Kind.VIDEO):
         for material, words_for in _KEYWORDS.items():
             if any(k in words for k in words_for):
                 found.add(material)

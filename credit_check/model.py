@@ -31,6 +31,7 @@ class Kind(StrEnum):
     PHOTO = "photo"  # camera pictures: JPEG, HEIC
     SPREADSHEET = "spreadsheet"  # XLSX, XLS, CSV, ET
     IMAGE = "image"  # screenshots and scans: PNG, BMP, GIF, TIFF
+    VIDEO = "video"  # MP4, MOV, 3GP, AVI …: activity evidence, dated by the container's capture time
     OTHER = "other"
 
 
