@@ -125,6 +125,9 @@ class Finding(Frozen):
     deduction: float = 0.0  # <= 0, stamped by scoring
     related: tuple[str, ...] = ()  # other paths involved (pairs of copies, reused photos)
     waived: str | None = None  # a person cleared it (--waivers): the reason; deducts nothing
+    # What the verdict rests on, for a person to check (dates compared, hashes, matched features …):
+    # plain values only, no personal data.
+    evidence: dict[str, str | int | float | bool] = Field(default_factory=dict)
 
 
 def finding(rule: str, check: str, severity: Severity, file: EvidenceFile | None, zh: tuple[str, str],

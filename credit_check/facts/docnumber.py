@@ -101,8 +101,8 @@ def find_title(page1: str, *, after_line: int = -1) -> str | None:
 def find_issued_on(pages: Sequence[str]) -> dt.date | None:
     """成文日期: a date on a short line of its own (under the signature), latest page first;
     otherwise the last date of the document."""
-    for text in reversed(pages[-3:]):
-        found = [d for ln in _lines(text) if len(ln) <= 22 for d, _ in find_dates(ln)]
+    for text in reversed(pages[-3:]):  # the 版记's "…印发" date is the printing date, not the 成文日期
+        found = [d for ln in _lines(text) if len(ln) <= 22 and "印发" not in ln for d, _ in find_dates(ln)]
         if found:
             return found[-1]
     every = find_dates("\n".join(pages[-3:]))

@@ -23,7 +23,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         "rule": f.rule, "check": f.check, "severity": f.severity.value, "path": f.path, "page": f.page,
         "task": f.task, "message": f.message, "fix": f.fix, "deduction": f.deduction,
         "message_en": f.message_en, "fix_en": f.fix_en, "related": list(f.related), "waived": f.waived,
-        "source": f.source,
+        "source": f.source, "evidence": dict(f.evidence),
     }
 
 
