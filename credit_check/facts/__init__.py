@@ -108,8 +108,9 @@ _EXPECTED = {
 }
 
 
-def _reader_for(fmt: str | None, suffix: str) -> tuple[Callable[[Path, ExtractOptions], Extracted], Kind] | None:
-    from credit_check.facts import docx, image, pdf, sheet, text
+def _reader_for(fmt: str | None, suffix: str,
+                path: Path | None = None) -> tuple[Callable[[Path, ExtractOptions], Extracted], Kind] | None:
+    from credit_check.facts import docx, image, msword, pdf, sheet, text
 
     if fmt == "pdf":
         return pdf.extract, Kind.DOCUMENT
@@ -118,9 +119,9 @@ def _reader_for(fmt: str | None, suffix: str) -> tuple[Callable[[Path, ExtractOp
     if fmt in ("png", "gif", "bmp", "tiff", "webp"):
         return image.extract, Kind.IMAGE
     if fmt == "zip":
-        if suffix in (".xlsx", ".xlsm"):
+        if suffix in (".xlsx", ".xlsm", ".et"):
             return sheet.extract, Kind.SPREADSHEET
-        if suffix == ".docx":
+        if suffix == ".docx" or suffix in msword.WORD_SUFFIXES:  # WPS also saves DOCX under .wps/.doc
             return docx.extract, Kind.DOCUMENT
         return None
     if fmt == "ole":
@@ -130,9 +131,15 @@ def _reader_for(fmt: str | None, suffix: str) -> tuple[Callable[[Path, ExtractOp
             return docx.extract, Kind.DOCUMENT
         if suffix == ".xlsx":
             return sheet.extract, Kind.SPREADSHEET
+        # Word 97 and Kingsoft WPS text: by extension, or by the WordDocument stream when the name says nothing
+        if suffix in msword.WORD_SUFFIXES or (kind_for_suffix(suffix) is Kind.OTHER and path is not None
+                                              and msword.is_word(path)):
+            return msword.extract, Kind.DOCUMENT
         return None
     if suffix == ".csv":
         return sheet.extract, Kind.SPREADSHEET
+    if fmt is None and suffix in msword.WORD_SUFFIXES:  # neither OLE nor ZIP: msword says what it is
+        return msword.extract, Kind.DOCUMENT
     if suffix in (".txt", ".url", ".html", ".htm", ".mht", ".mhtml"):
         return text.extract, Kind.DOCUMENT
     return None
@@ -154,11 +161,11 @@ def extract(path: Path, options: ExtractOptions | None = None) -> Extracted:
     except OSError as exc:
         return Extracted.failed(expected_kind, ErrorKind.UNREADABLE, str(exc.strerror or exc))
     fmt = sniff(head)
-    reader = _reader_for(fmt, suffix)
+    reader = _reader_for(fmt, suffix, path)
     if reader is None:
         if suffix in VIDEO_EXT:
             return Extracted(kind=Kind.OTHER, facts=VideoFacts())
-        if expected_kind in (Kind.DOCUMENT, Kind.SPREADSHEET) and suffix in (".doc", ".wps", ".ppt", ".pptx", ".ofd"):
+        if expected_kind in (Kind.DOCUMENT, Kind.SPREADSHEET) and suffix in (".ppt", ".pptx", ".ofd"):
             facts = empty_facts(expected_kind.value).model_copy(update={"format": suffix.lstrip(".")})
             return Extracted.failed(expected_kind, ErrorKind.UNSUPPORTED, suffix, facts=facts)
         if expected_kind is not Kind.OTHER:

@@ -1,4 +1,8 @@
-"""Facts of spreadsheets: XLSX/XLSM (openpyxl), XLS (only when `xlrd` is installed), CSV.
+"""Facts of spreadsheets: XLSX/XLSM (openpyxl), XLS and Kingsoft ET (xlrd), CSV.
+
+A Kingsoft `.et` is a BIFF8 workbook like `.xls` (plus an `ETExtData` stream xlrd ignores); both
+are read by xlrd, whose date cells (number cells with a date format) are turned into dates with
+the workbook's date system (1900 or 1904). A `.et` saved as a zip is read as XLSX.
 
 Cells become text: dates as ISO strings (``2024-05-06``, or ``2024-05-06 09:30:00`` with a time),
 whole numbers without ``.0``, empty cells as ``""``. Row i of `Sheet.rows` is spreadsheet row i+1
@@ -151,25 +155,42 @@ def _read_xlsx(path: Path) -> tuple[list[Sheet], list[str]]:
     return sheets, truncated
 
 
-def _read_xls(path: Path) -> tuple[list[Sheet], list[str]]:
-    import xlrd  # optional: only when installed
+def xls_date(value: float, datemode: int) -> dt.datetime | dt.time | float:
+    """An XLS date cell's serial number as a datetime (a time for serials below 1, the number
+    itself when it is no valid date, e.g. negative or beyond 9999)."""
+    import xlrd
 
-    book = xlrd.open_workbook(str(path), on_demand=True)
+    if value < 0:
+        return value
+    try:
+        when: dt.datetime = xlrd.xldate.xldate_as_datetime(value, datemode)
+    except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+        return value
+    return when.time() if 0 <= value < 1 else when
+
+
+def _read_xls(path: Path) -> tuple[list[Sheet], list[str]]:
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
     sheets: list[Sheet] = []
     truncated: list[str] = []
-    for ws in book.sheets():
-        rows: list[tuple[str, ...]] = []
-        for r in range(min(ws.nrows, MAX_ROWS)):
-            values: list[Any] = []
-            for cell in ws.row(r):
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-                else:
-                    values.append(cell.value)
-            rows.append(_row(values))
-        if ws.nrows > MAX_ROWS:
-            truncated.append(ws.name)
-        sheets.append(Sheet(name=ws.name, rows=_trim(rows)))
+    try:
+        for ws in book.sheets():
+            rows: list[tuple[str, ...]] = []
+            for r in range(min(ws.nrows, MAX_ROWS)):
+                values: list[Any] = []
+                for cell in ws.row(r):
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        values.append(xls_date(cell.value, book.datemode))
+                    else:
+                        values.append(cell.value)
+                rows.append(_row(values))
+            if ws.nrows > MAX_ROWS:
+                truncated.append(ws.name)
+            sheets.append(Sheet(name=ws.name, rows=_trim(rows)))
+    finally:
+        book.release_resources()
     return sheets, truncated
 
 
@@ -212,7 +233,9 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     with path.open("rb") as fh:
         head = fh.read(8)
     encoding: str | None = None
+    fmt: str | None = None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        fmt = "et" if suffix == ".et" else "xls"
         if _ENCRYPTED in _ole(path):
             return Extracted.failed(Kind.SPREADSHEET, ErrorKind.ENCRYPTED, facts=SheetFacts(encrypted=True))
         try:
@@ -238,5 +261,5 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
             ledger = Ledger(kind=found.kind, sheet=sheet.name, header_row=found.header_row + 1, columns=found.headers)
             break
     facts = SheetFacts(sheets=len(sheets), rows=sum(len(s.rows) for s in sheets), truncated=tuple(truncated),
-                       encoding=encoding, ledger=ledger)
+                       encoding=encoding, ledger=ledger, format=fmt)
     return Extracted(kind=Kind.SPREADSHEET, facts=facts, sheets=tuple(sheets))
