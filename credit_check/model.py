@@ -128,6 +128,11 @@ class Finding(Frozen):
     # What the verdict rests on, for a person to check (dates compared, hashes, matched features …):
     # plain values only, no personal data.
     evidence: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    # Stable identity across runs (`credit_check/fingerprint.py`, set by the pipeline): rule, check,
+    # place and evidence, never the message wording. "" on findings built outside the pipeline.
+    fingerprint: str = ""
+    # Against an earlier report (`--baseline OLD.json`): "new" or "unchanged"; None without a baseline.
+    baseline: str | None = None
 
 
 def finding(rule: str, check: str, severity: Severity, file: EvidenceFile | None, zh: tuple[str, str],
@@ -184,6 +189,36 @@ class Period(Frozen):
         return self.start <= day <= self.end
 
 
+class PreviewPane(Frozen):
+    """One picture or text excerpt of the evidence behind a finding (built by `previews.py`)."""
+
+    label: str  # what it shows: the file (masked path) and page
+    image: str | None = None  # a downscaled JPEG/PNG as a data: URI
+    width: int = 0  # the picture's size in pixels (lets the HTML reserve its box before it loads)
+    height: int = 0
+    text: str | None = None  # a text excerpt (masked), e.g. around a copied passage
+    highlight: str | None = None  # the part of `text` to mark (the shared passage)
+    caption: str = ""  # what was found on it, Chinese ("公章：缺少")
+    caption_en: str = ""
+
+
+class Preview(Frozen):
+    """The evidence to look at for one finding: one pane, or two side by side (a reused photo and
+    its twin, a copied passage in both documents)."""
+
+    panes: tuple[PreviewPane, ...]
+
+
+class Baseline(Frozen):
+    """The comparison with an earlier report (`--baseline OLD.json`, `credit_check/baseline.py`)."""
+
+    source: str  # the old report's file name
+    audit_date: dt.date | None = None  # the old report's audit date
+    score: float | None = None  # the old total
+    passed: bool | None = None
+    fixed: tuple[Finding, ...] = ()  # the old report's findings that are gone
+
+
 class Report(Frozen):
     schema_id: str = Field(default="credit-check/report@1", serialization_alias="schema")
     tool_name: str = "credit-check"
@@ -198,3 +233,7 @@ class Report(Frozen):
     files: tuple[EvidenceFile, ...]
     units: tuple[str, ...] = ()  # all responsible units, catalogue order
     unit_of_task: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # Pictures of the evidence for the HTML report, keyed by finding fingerprint (`previews.py`,
+    # only when an HTML report is written); never in the JSON report.
+    previews: dict[str, Preview] = Field(default_factory=dict)
+    baseline: Baseline | None = None  # set by `--baseline OLD.json`

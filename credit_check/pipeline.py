@@ -20,6 +20,7 @@ from credit_check.discover import Discovered, Tree, discover, display_name
 from credit_check.evaluate import evaluate
 from credit_check.facts import ExtractOptions
 from credit_check.facts.runner import Progress, default_cache_dir, extract_all
+from credit_check.fingerprint import with_fingerprints
 from credit_check.model import EvidenceFile, Period, Report
 from credit_check.pii import mask_text
 from credit_check.records import build_records, mask_findings
@@ -90,7 +91,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
     return Report(
         tool_version=__version__, root=mask_text(display_name(str(options.root))[0]), period=options.period,
         audit_date=options.audit_date, score=total, tasks=tuple(task_results), bonus=tuple(bonus_results),
-        findings=tuple(mask_findings(stamped)), files=tuple(f.model_copy(update={"pages": (), "sheets": ()}) for f in files),
+        findings=tuple(with_fingerprints(mask_findings(stamped))), files=tuple(f.model_copy(update={"pages": (), "sheets": ()}) for f in files),
         units=catalogue.units, unit_of_task={**{t.id: t.units for t in catalogue.scored_items()},
                                              **{d.id: d.units for d in catalogue.deductions}},
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from credit_check.model import EvidenceFile, Finding, Report, TaskResult
+from credit_check.fingerprint import all_of
+from credit_check.model import Baseline, EvidenceFile, Finding, Report, TaskResult
 
 SCHEMA = "credit-check/report@1"
 
@@ -18,12 +19,13 @@ def _task(t: TaskResult) -> dict[str, Any]:
     }
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def _finding(f: Finding, fingerprint: str = "") -> dict[str, Any]:
     return {
         "rule": f.rule, "check": f.check, "severity": f.severity.value, "path": f.path, "page": f.page,
         "task": f.task, "message": f.message, "fix": f.fix, "deduction": f.deduction,
         "message_en": f.message_en, "fix_en": f.fix_en, "related": list(f.related), "waived": f.waived,
-        "source": f.source, "evidence": dict(f.evidence),
+        "source": f.source, "evidence": dict(f.evidence), "fingerprint": fingerprint or f.fingerprint,
+        "baseline": f.baseline,
     }
 
 
@@ -47,9 +49,19 @@ def to_dict(report: Report) -> dict[str, Any]:
                   "deductions": s.deductions, "disqualified": s.disqualified, "passed": s.passed},
         "tasks": [_task(t) for t in report.tasks],
         "bonus": [_task(b) for b in report.bonus],
-        "findings": [_finding(f) for f in report.findings],
+        "findings": [_finding(f, fp) for f, fp in zip(report.findings, all_of(report.findings), strict=True)],
         "files": [_file(f) for f in report.files],
+        "baseline": _baseline(report.baseline, s.total),
+        "baseline_fixed": [_finding(f) for f in report.baseline.fixed] if report.baseline else [],
     }
+
+
+def _baseline(baseline: Baseline | None, total: float) -> dict[str, Any] | None:
+    if baseline is None:
+        return None
+    change = None if baseline.score is None else round(total - baseline.score, 4)
+    return {"source": baseline.source, "audit_date": baseline.audit_date.isoformat() if baseline.audit_date else None,
+            "score": baseline.score, "passed": baseline.passed, "score_change": change}
 
 
 def render(report: Report, lang: str = "zh") -> str:
