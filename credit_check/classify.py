@@ -47,7 +47,12 @@ def title_of(f: EvidenceFile) -> str:
 def materials(f: EvidenceFile) -> frozenset[Material]:
     words = haystack(f)
     found = {Material.ANY}
-    if f.kind in (Kind.PHOTO, Kind.VIDEO):  # "活动图片或视频": a video is activity evidence where photos are
+    paper = isinstance(f.facts, DocumentFacts) and f.facts.paper_picture
+    if paper:  # a photo or scan of a printed page is a document (a scan), not an activity photo
+        found |= {Material.DOCUMENT, Material.IMAGE}
+        if isinstance(f.facts, DocumentFacts) and f.facts.issued:
+            found.add(Material.ISSUED)
+    elif f.kind in (Kind.PHOTO, Kind.VIDEO):  # "活动图片或视频": a video is activity evidence where photos are
         found.add(Material.PHOTO)
     elif f.kind is Kind.IMAGE:
         found.add(Material.IMAGE)
@@ -61,7 +66,7 @@ def materials(f: EvidenceFile) -> frozenset[Material]:
             found.add(Material.ISSUED)
         if f.path.lower().endswith(_WEB_SUFFIXES) or any(k in words for k in _PUBLICATION[:5]):
             found.add(Material.PUBLICATION)
-    if f.kind not in (Kind.PHOTO, Kind.VIDEO):
+    if paper or f.kind not in (Kind.PHOTO, Kind.VIDEO):
         for material, words_for in _KEYWORDS.items():
             if any(k in words for k in words_for):
                 found.add(material)
@@ -96,14 +101,15 @@ def _ending(text: str) -> bool | None:
 
 
 def decide_issued(*, path: str, title: str, text: str, doc_number: str | None, task: Task | Bonus | None,
-                  catalogue: Catalogue) -> bool:
+                  catalogue: Catalogue, page_picture: bool = False) -> bool:
     """True when the file at `path` (relative, "/" separators) is an issued document (出台文件,
     subject to deduction D6). The rule, first match wins:
 
     1. The catalogue's `overrides` (glob on the relative path, fnmatch; the *last* matching entry
        with `issued` set wins, so a specific pattern written after a general one refines it).
     2. The task's `issued` setting (`tasks[].issued: true/false` in indicators.yaml).
-    3. Pictures (screenshots, photos, scans saved as images) and spreadsheets are not issued documents.
+    3. Pictures (screenshots, photos, scans saved as images) and spreadsheets are not issued documents,
+       except pictures whose content is a printed page (`page_picture`: a phone photo of a notice).
     4. The document type at the end of the title (or of the file name when there is no title):
        通知、方案、办法、制度、规定、意见、细则、决定、要点、规则、实施方案… → issued;
        纪要、记录、报道、简报、总结、台账、名单、清单、报告、签到… → not issued.
@@ -122,7 +128,7 @@ def decide_issued(*, path: str, title: str, text: str, doc_number: str | None, t
     if task_setting is not None:
         return bool(task_setting)
     name = PurePosixPath(path)
-    if name.suffix.lower() in NOT_DOCUMENT_SUFFIXES:
+    if name.suffix.lower() in NOT_DOCUMENT_SUFFIXES and not page_picture:
         return False
     stem = name.stem
     for source in (title, stem):

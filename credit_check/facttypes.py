@@ -125,6 +125,10 @@ class Signature(_Frozen):
     signing); `signature_ok`: the signature value verifies with the signer's public key;
     `trust`: whether the signer's certificate chains to a configured root (`not-established`
     unless the user gave trusted roots). None = could not be checked (the reason is in `problem`).
+    `format`: the structure of the signature value (OFD: "GB/T 38540 v4", "GM/T 0031 v1",
+    "PKCS#7", "SM2（裸签名值）"); `notes`: what the checks found worth knowing that is no problem
+    (a vendor's way of hashing, a signature list updated by a later seal). For OFD,
+    `covers_whole_file` says the signed references include the document root and every page.
     """
 
     kind: Literal["ofd-ses", "ofd-sign", "pdf"]
@@ -139,6 +143,8 @@ class Signature(_Frozen):
     page: int | None = None
     covers_whole_file: bool | None = None  # PDF: nothing was appended after this signature
     problem: EvidenceText | None = None
+    format: str | None = None
+    notes: tuple[EvidenceText, ...] = ()
     # PDF, the last signature only: what was appended after it. None = nothing (or not judged: an
     # earlier signature of a multi-signature file); "validation" = only validation data (DSS,
     # certificates, OCSP/CRL), normal for long-term signatures; "metadata" = document properties
@@ -182,6 +188,7 @@ class DocumentFacts(_Base):
     notes: tuple[EvidenceText, ...] = ()
     url: EvidenceText | None = None  # .url shortcuts
     issued: bool | None = None  # an issued document (出台文件), decided with the catalogue (classify)
+    paper_picture: bool = False  # a phone photo or picture of a printed page (judged from its pixels)
     # The file's own metadata (PDF Info/XMP, DOCX core properties, OLE SummaryInformation, OFD DocInfo).
     created: dt.datetime | None = None
     modified: dt.datetime | None = None

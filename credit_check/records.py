@@ -48,7 +48,7 @@ def build_record(item: Discovered, sha: str, ex: Extracted, catalogue: Catalogue
         facts = facts.model_copy(update={"name_encoding": item.name_encoding})
     if isinstance(facts, DocumentFacts) and ex.error is None:
         issued = decide_issued(path=item.path, title=facts.title or "", text="\n".join(ex.pages),
-                               doc_number=facts.doc_number,
+                               doc_number=facts.doc_number, page_picture=facts.paper_picture,
                                task=catalogue.task(item.task) if item.task else None, catalogue=catalogue)
         facts = facts.model_copy(update={"issued": issued})
     day, source = date_of(item, ex)

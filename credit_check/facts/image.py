@@ -14,11 +14,13 @@ the middle rows, where no app puts its stamp: re-stamped copies).
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PIL import Image
 
 from credit_check.facts.exif import ExifInfo, read_exif
@@ -94,6 +96,10 @@ def _photo(image: Image.Image, options: ExtractOptions) -> Extracted:
         stamp = StampReading(found=None, reason=TOO_SMALL)
     else:
         stamp = _read_stamp(small)
+    if stamp.found is not True and small is not None:  # a stamped photo is an activity photo, whatever it shows
+        page = _paper(image, small, options, exif.taken)
+        if page is not None:
+            return page
     facts = _photo_facts(exif, stamp, phash(small) if small is not None else None, size).model_copy(update={
         "phash_zoom": tuple(zoom_hashes(small)) if small is not None else (),
         "phash_middle": middle_hash(small) if small is not None else None})
@@ -102,6 +108,25 @@ def _photo(image: Image.Image, options: ExtractOptions) -> Extracted:
     if stamp.day is not None:
         return Extracted(kind=Kind.PHOTO, facts=facts, content_date=stamp.day, content_date_source="stamp")
     return Extracted(kind=Kind.PHOTO, facts=facts)
+
+
+def _paper(image: Image.Image, small: Image.Image, options: ExtractOptions,
+           taken: dt.datetime | None = None) -> Extracted | None:
+    """A picture whose content is a printed page, read as a document (`facts.paper`); else None."""
+    from credit_check.facts import paper
+
+    sheet = paper.find_sheet(np.asarray(small))
+    if sheet is None:
+        return None
+    facts, pages = paper.read_sheet(image, small, sheet, use_ocr=options.ocr)
+    kind = Kind.PHOTO if image.format in ("JPEG", "MPO", "HEIF") else Kind.IMAGE
+    if facts.issued_on is not None:
+        return Extracted(kind=kind, facts=facts, pages=tuple(pages), content_date=facts.issued_on,
+                         content_date_source="text")
+    if taken is not None:
+        return Extracted(kind=kind, facts=facts, pages=tuple(pages), content_date=taken.date(),
+                         content_date_source="exif")
+    return Extracted(kind=kind, facts=facts, pages=tuple(pages))
 
 
 def _read_stamp(small: Image.Image) -> StampReading:
@@ -127,10 +152,20 @@ def _image(image: Image.Image, options: ExtractOptions) -> Extracted:
     facts = ImageFacts(width=size[0], height=size[1], phash=phash(small) if small is not None else None)
     if small is None:
         return Extracted(kind=Kind.IMAGE, facts=facts.model_copy(update={"ocr_note": problem}))
+    if _page_shaped(size):  # a scan saved as a picture; screenshots (screen-shaped) stay images
+        page = _paper(image, small, options)
+        if page is not None:
+            return page
     text, reason = _ocr_text(image, options)
     if reason:
         facts = facts.model_copy(update={"ocr_note": reason})
     return Extracted(kind=Kind.IMAGE, facts=facts, pages=(text,) if text else ())
+
+
+def _page_shaped(size: tuple[int, int]) -> bool:
+    """A4 proportions (1.41, either way round) at scanner size: a scanned page, not a screenshot."""
+    short, long = sorted(size)
+    return short >= 1000 and 1.33 <= long / short <= 1.50
 
 
 def _ocr_text(image: Image.Image, options: ExtractOptions) -> tuple[str | None, str | None]:
