@@ -983,6 +983,8 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
         return _fail(ErrorKind.CORRUPT, f"DOC: {exc}", fmt)
     try:
         names = ole.stream_names(container)
+        if not names:
+            return _fail(ErrorKind.CORRUPT, "DOC: the OLE directory lists no streams", fmt)
         if "WordDocument" not in names:
             kind = ErrorKind.MISLABELLED if suffix in WORD_SUFFIXES else ErrorKind.UNSUPPORTED
             return _fail(kind, f"{suffix or path.name}: {ole.describe_streams(names)}", fmt)
