@@ -11,6 +11,10 @@ What counts:
 - Bank cards: 16–19 digits passing Luhn, after a card word (银行卡, 卡号, 账号, 开户), or without one
   when they look like a UnionPay card (62…, 16 or 19 digits); never an ID-shaped number.
 
+Full-width digits (``１３８１２３４５６７８``, typed with Chinese input methods), a full-width
+``Ｘ``, hyphen and the ideographic space count like their ASCII forms: the text is folded to ASCII
+one character for one before matching, so positions stay those of the original.
+
 What does not count: masked values (``370116********1234``, ``138****5678``), 18-digit numbers with
 a wrong check digit (order and invoice numbers), unified social credit codes (GB 32100, a
 company's public identifier), digits inside longer digit runs.
@@ -22,6 +26,8 @@ just before it, or when it is an 18-digit ID whose check digit and birth date ar
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -58,6 +64,17 @@ _CONTEXT = {
 _CREDIT_CONTEXT = re.compile(r"信用代码|社会信用|组织机构代码|纳税人识别号|税号|注册号|营业执照")
 _CARD_PREFIX = ("62",)  # UnionPay; other cards are reported only after a card word
 _CONTEXT_WINDOW = 24
+
+
+# Full-width digits, Ｘ/ｘ, hyphen and space fold to ASCII, one character for one.
+_FOLD = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "Ｘ": "X", "ｘ": "x", "－": "-",
+                       "\u3000": " ", "\u00a0": " "})
+_FULLWIDTH_DIGIT = re.compile("[\uff10-\uff19]")
+
+
+def fold(text: str) -> str:
+    """`text` with full-width digits, Ｘ, hyphen and spaces as ASCII; same length, same positions."""
+    return text.translate(_FOLD)
 
 
 @dataclass(frozen=True)
@@ -160,7 +177,9 @@ def _classify(value: str, digits: str, before: str, text: str, start: int, end: 
 
 
 def find_personal_data(text: str, context: str = "") -> list[Hit]:
-    """Every personal-data value in `text`; `context` (e.g. a column header) counts as preceding text."""
+    """Every personal-data value in `text`; `context` (e.g. a column header) counts as preceding text.
+    Full-width digits count (positions are those of `text`; `masked` is in ASCII)."""
+    text, context = fold(text), fold(context)
     hits: list[Hit] = []
     for m in _CANDIDATE.finditer(text):
         start, value = m.start(), m.group(0)
@@ -186,9 +205,16 @@ def find_personal_data(text: str, context: str = "") -> list[Hit]:
     return hits
 
 
+def _may_hold(text: str) -> bool:
+    """The cheap early exit: no candidate at all."""
+    folded = fold(text) if _FULLWIDTH_DIGIT.search(text) else text
+    return bool(_CANDIDATE.search(folded) or ("\n" in folded and _WRAPPED.search(folded)))
+
+
 def mask_text(text: str) -> str:
-    """`text` with every detected value masked (370102********1234, 138****5678)."""
-    if not text or not (_CANDIDATE.search(text) or ("\n" in text and _WRAPPED.search(text))):
+    """`text` with every detected value masked (370102********1234, 138****5678; full-width
+    digits stay full-width)."""
+    if not text or not _may_hold(text):
         return text
     hits = find_personal_data(text)
     if not hits:
@@ -197,7 +223,101 @@ def mask_text(text: str) -> str:
     pos = 0
     for hit in hits:
         out.append(text[pos:hit.start])
-        out.append(hit.masked)
+        out.append(mask_value(text[hit.start:hit.end]))
         pos = hit.end
     out.append(text[pos:])
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- pseudonymisation
+def _hidden(value: str) -> list[int]:
+    """Indexes in `value` of the characters `mask_value` hides."""
+    alnum = [i for i, c in enumerate(value) if c.isalnum()]
+    n = len(alnum)
+    keep_head = 3 if n == 11 else 6 if n in (15, 18) else 4
+    return alnum[keep_head:n - 4]
+
+
+class _Digits:
+    """A deterministic stream of digits from a key and a value (HMAC-SHA256 in counter mode)."""
+
+    def __init__(self, key: bytes, value: str, attempt: int) -> None:
+        self.key, self.seed, self.counter, self.buffer = key, f"{attempt}:{value}".encode(), 0, b""
+
+    def next(self, n: int) -> str:
+        out: list[str] = []
+        while len(out) < n:
+            if not self.buffer:
+                self.counter += 1
+                self.buffer = hmac.new(self.key, self.seed + self.counter.to_bytes(4, "big"), hashlib.sha256).digest()
+            byte, self.buffer = self.buffer[0], self.buffer[1:]
+            if byte < 250:  # no modulo bias
+                out.append(str(byte % 10))
+        return "".join(out)
+
+
+def _fake_middle(digits: str, kind: str, stream: _Digits) -> str | None:
+    """New digits for the hidden middle of `digits` (ASCII alphanumerics of one hit) such that the
+    value keeps its kind, checksum and masked form; None when none was found."""
+    n = len(digits)
+    keep_head = 3 if n == 11 else 6 if n in (15, 18) else 4
+    width = n - 4 - keep_head
+    if kind == RESIDENT_ID and n == 18:
+        target = sum(int(c) * w for c, w in zip(digits[6:14], _ID_WEIGHTS[6:14], strict=True)) % 11
+        for _ in range(400):
+            day = dt.date(1940, 1, 1) + dt.timedelta(days=int(stream.next(5)) % 23000)
+            middle = day.strftime("%Y%m%d")
+            if sum(int(c) * w for c, w in zip(middle, _ID_WEIGHTS[6:14], strict=True)) % 11 == target:
+                return middle
+        return None
+    if kind == RESIDENT_ID and n == 15:
+        for _ in range(400):  # 19YYMMD, the day's last digit is kept
+            day = dt.date(1930, 1, 1) + dt.timedelta(days=int(stream.next(5)) % 25500)
+            if day.strftime("%d")[1] == digits[11] and day.year < 2000:
+                return day.strftime("%y%m%d")[:5]
+        return None
+    middle = stream.next(width)
+    if kind == BANK_CARD:
+        for d in "0123456789":
+            candidate = middle[:-1] + d
+            if luhn_ok(digits[:keep_head] + candidate + digits[n - 4:]):
+                return candidate
+        return None
+    return middle
+
+
+def _hit_key(hits: list[Hit]) -> list[tuple[str, int, int, str, bool]]:
+    return [(h.kind, h.start, h.end, h.masked, h.confident) for h in hits]
+
+
+def pseudonymise(text: str, key: bytes, context: str = "") -> str:
+    """`text` with the hidden digits of every personal-data value replaced by others derived from
+    `key` and the value: the same value gives the same substitute (under the same key), and the
+    substitute is found by `find_personal_data` as the same kind, at the same place, with the same
+    masked form and confidence (an ID keeps its region, sequence and check character and gets
+    another valid birth date; a card keeps Luhn). Without the key, the substitute says nothing of
+    the real digits. When no such substitute is found (never seen), the value is masked."""
+    if not text or not _may_hold(text):
+        return text
+    hits = find_personal_data(text, context)
+    if not hits:
+        return text
+    for attempt in range(8):
+        chars = list(text)
+        ok = True
+        for hit in hits:
+            value = text[hit.start:hit.end]
+            positions = [i for i, c in enumerate(value) if c.isalnum()]
+            digits = fold("".join(value[i] for i in positions)).upper()
+            middle = _fake_middle(digits, hit.kind, _Digits(key, digits, attempt))
+            if middle is None:
+                ok = False
+                break
+            for pos, digit in zip(_hidden(value), middle, strict=True):
+                original = chars[hit.start + pos]
+                chars[hit.start + pos] = chr(0xFF10 + int(digit)) if "\uff10" <= original <= "\uff19" else digit
+        if ok:
+            out = "".join(chars)
+            if _hit_key(find_personal_data(out, context)) == _hit_key(hits):
+                return out
+    return mask_text(text)

@@ -1,21 +1,54 @@
-"""Facts of every file: a content-addressed cache outside the evidence tree and a pool of worker
-processes. The only part of the audit that runs readers in parallel.
+"""Facts of every file: a content-addressed cache outside the evidence tree and worker processes
+that the parent watches. The only part of the audit that runs readers, and it never runs them in
+the main process: whatever a file does to its reader (a native crash, gigabytes of memory, a
+render that never ends), the audit goes on.
 
-Each file is hashed (SHA-256 of its bytes); its facts are cached under that hash, the tool's
-cache version and the settings that change what a reader returns. A result is cached unless its
-error kind may change on the next run (`ErrorKind.cacheable`: a time-out, a crash, an I/O error).
-A worker that dies takes down only the file it was reading.
+**Workers.** Each worker is a process of its own (started from a forkserver, never a fork of this
+process) that reads one file at a time; the parent knows which file each worker is on, since
+when, and how much memory it holds. With `--jobs 1` there is still one worker: the main process
+must survive any file.
+
+**Budgets, enforced from outside the reader.** A worker that is still on a file `timeout` + `GRACE`
+seconds after it took it (native code does not see the in-worker alarm) is killed: the file is a
+`timeout` read-error. A worker whose resident memory passes `max_memory_mb` (polled from /proc
+every `POLL` seconds) is killed: the file is `too-large`. As a backstop against one huge
+allocation between two polls, each worker's data segment is capped at twice the budget
+(RLIMIT_DATA): the allocation fails inside the worker and the reader reports the file.
+
+**Crash isolation that converges.** A worker that dies on its own (a native crash, the kernel's
+memory killer) takes down only its file; that file is read once more, alone (no other file in
+flight, so it cannot be another file's fault), in a fresh worker, and if that worker dies too the
+file is recorded as `crashed`. The other files keep their parallelism.
+
+**Ctrl-C** stops dispatching, kills the workers and lets `KeyboardInterrupt` propagate within a
+fraction of a second; nothing half-written is left in the cache (only the parent writes it,
+through a temporary file and an atomic rename). Workers ignore SIGINT: only the parent decides.
+
+**The cache** (one JSON file per content hash, tool version and reader settings) holds no
+personal data in the clear: readers' results are pseudonymised before they leave the worker
+(`textclean.clean_extracted`: every ID, mobile and card number has its hidden digits replaced by
+random ones that keep the kind, checksum and masked form, so the personal-data check finds the
+same things on a warm run as on a cold one; docs/hostile.md). Folders are 0700, files 0600; a
+cache folder inside the evidence tree is refused (`check_cache_dir`) and a cache sub-folder that
+is a link is never written through. A result is cached unless its error kind may change on the
+next run (`ErrorKind.cacheable`: a time-out, a crash, an I/O error) or a budget stopped it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
+import signal
+import stat
+import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
 from credit_check import __version__
 from credit_check.discover import Discovered
@@ -23,8 +56,13 @@ from credit_check.facts import ExtractOptions, extract, ocr
 from credit_check.facttypes import ErrorKind
 from credit_check.model import Extracted, Kind
 
-CACHE_VERSION = f"{__version__}-3"  # bump whenever an extractor changes what it produces
+CACHE_VERSION = f"{__version__}-4"  # bump whenever an extractor changes what it produces
 Progress = Callable[[int, int, str], None]
+
+GRACE = 5.0  # seconds past the per-file time limit before the parent kills the worker
+POLL = 0.1  # seconds between two looks at the workers' memory and clocks
+MEMORY_MB_DEFAULT = 1024
+DATA_LIMIT_FACTOR = 2  # RLIMIT_DATA = this × the memory budget: one huge allocation fails at once
 
 
 def default_cache_dir() -> Path:
@@ -32,9 +70,42 @@ def default_cache_dir() -> Path:
     return Path(base) / "credit-check"
 
 
+def check_cache_dir(cache: Path, root: Path) -> str | None:
+    """Why `cache` may not be used for an audit of `root`, or None. The paths are resolved with
+    their links (a cache that is a link into the tree, or lies under a folder that is one, is
+    inside it); a cache that does not exist yet is judged by where it would be created."""
+    try:
+        where = cache.resolve()
+        tree = root.resolve()
+    except (OSError, RuntimeError) as exc:  # a link loop
+        return f"缓存目录无法解析 / cannot resolve the cache folder {cache}: {exc}"
+    if where == tree or where.is_relative_to(tree):
+        return (f"缓存目录位于材料目录内 / the cache folder is inside the evidence folder: {cache} → {where}; "
+                "use --cache-dir elsewhere or --no-cache")
+    return None
+
+
+def _memory_mb(options: ExtractOptions) -> int:
+    return max(0, options.max_memory_mb)
+
+
+# ------------------------------------------------------------------------------------- reading
+def _open_regular(path: Path) -> int:
+    """A descriptor on `path` if it is a regular file. Opened without blocking, so a FIFO or a
+    device put in the file's place after discovery cannot hang the worker."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "not a regular file / 不是普通文件")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with os.fdopen(_open_regular(path), "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
@@ -43,42 +114,198 @@ def _sha256(path: Path) -> str:
 def _options_key(options: ExtractOptions) -> str:
     """The settings that change what an extractor returns (the time limit does not: timeouts
     are never cached)."""
-    return f"{int(options.ocr)}-{options.max_bytes}-{options.max_pages}"
+    return f"{int(options.ocr)}-{options.max_bytes}-{options.max_pages}-{_memory_mb(options)}"
 
 
-def _job(item: Discovered, options: ExtractOptions, cache: str | None) -> tuple[str, Extracted]:
-    if item.outside:  # never opened, never hashed
-        return "", Extracted.failed(Kind.OTHER, ErrorKind.OUTSIDE)
-    return facts_job(str(item.abs_path), options, cache)
+def _entry(cache_dir: str, sha: str, options: ExtractOptions, key: bytes) -> Path:
+    """An entry's path: content hash, tool version, reader settings and which pseudonymisation key
+    made it (entries made under another key are never mixed in)."""
+    key_id = hashlib.sha256(b"credit-check key id" + key).hexdigest()[:8]
+    return Path(cache_dir) / sha[:2] / f"{sha}-{CACHE_VERSION}-{_options_key(options)}-{key_id}.json"
 
 
-def facts_job(abs_path: str, options: ExtractOptions, cache_dir: str | None) -> tuple[str, Extracted]:
-    """Hash a file and extract its facts, through the cache. Runs in a worker process."""
+def _load(entry: Path) -> Extracted | None:
+    if entry.parent.is_symlink():
+        return None
+    try:
+        fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            return Extracted.model_validate_json(fh.read())
+    except (OSError, ValueError):
+        return None  # a damaged cache entry is simply rebuilt
+
+
+def read_file(abs_path: str, options: ExtractOptions, cache_dir: str | None,
+              key: bytes | None = None) -> tuple[str, Extracted, bool]:
+    """Hash a file and extract its facts (cleaned: text hygiene, personal data pseudonymised with
+    `key`), or take them from the cache. (sha, facts, came from the cache). Runs in a worker."""
+    from credit_check.textclean import clean_extracted
+
     path = Path(abs_path)
     try:
         sha = _sha256(path)
     except OSError as exc:
-        return "", Extracted.failed(Kind.OTHER, ErrorKind.UNREADABLE, str(exc.strerror or exc))
-    cached = Path(cache_dir) / sha[:2] / f"{sha}-{CACHE_VERSION}-{_options_key(options)}.json" if cache_dir else None
-    if cached is not None and cached.is_file():
+        return "", Extracted.failed(Kind.OTHER, ErrorKind.UNREADABLE, str(exc.strerror or exc)), False
+    key = key if key is not None else os.urandom(32)
+    if cache_dir is not None:
+        hit = _load(_entry(cache_dir, sha, options, key))
+        if hit is not None:
+            return sha, hit, True
+    return sha, clean_extracted(extract(path, options), key), False
+
+
+def _cacheable(result: Extracted) -> bool:
+    return result.error_kind is None or result.error_kind.cacheable
+
+
+def store(cache_dir: str, sha: str, options: ExtractOptions, result: Extracted, key: bytes) -> None:
+    """Write one cache entry: folders 0700, the file 0600, through a temporary file and an atomic
+    rename; never through a sub-folder that is a link. An unwritable cache only costs speed."""
+    if not sha or not _cacheable(result):
+        return
+    entry = _entry(cache_dir, sha, options, key)
+    try:
+        _private_dir(Path(cache_dir), link_ok=True)
+        _private_dir(entry.parent)
+        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
-            return sha, Extracted.model_validate_json(cached.read_bytes())
-        except (OSError, ValueError):
-            pass  # a damaged cache entry is simply rebuilt
-    result = extract(path, options)
-    if cached is not None and (result.error_kind is None or result.error_kind.cacheable):
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(result.model_dump_json(), encoding="utf-8")
-            os.replace(tmp, cached)
-        except OSError:
-            pass  # an unwritable cache only costs speed
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(result.model_dump_json().encode("utf-8"))
+            os.replace(tmp, entry)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        pass
+
+
+def _private_dir(folder: Path, *, link_ok: bool = False) -> None:
+    """Create `folder` (0700) or make it 0700. A link is refused unless `link_ok` (the cache root
+    itself, which the caller has resolved and checked against the evidence tree)."""
+    try:
+        st = folder.lstat()
+    except FileNotFoundError:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.lstat()
+    if stat.S_ISLNK(st.st_mode) and not link_ok:
+        raise OSError(0, f"cache sub-folder is a link: {folder}")
+    st = os.stat(folder)
+    if not stat.S_ISDIR(st.st_mode):
+        raise OSError(0, f"not a folder: {folder}")
+    if stat.S_IMODE(st.st_mode) != 0o700:
+        os.chmod(folder, 0o700)
+
+
+def cache_key(cache_dir: Path) -> bytes:
+    """The cache's pseudonymisation key (32 random bytes in `key`, 0600), made on first use: the
+    same number gets the same substitute in every entry of this cache, so files read on different
+    runs still agree. Without a usable cache folder, a key for this run only."""
+    path = cache_dir / "key"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            key = fh.read(64)
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = os.urandom(32)
+    try:
+        _private_dir(cache_dir, link_ok=True)
+        tmp = cache_dir / f".key.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return key
+
+
+def prepare_cache(cache_dir: Path) -> None:
+    """Make the cache private (0700) and remove entries of other tool versions once: they are
+    never read again, and older versions kept text unmasked."""
+    try:
+        _private_dir(cache_dir, link_ok=True)
+        marker = cache_dir / "VERSION"
+        if marker.is_file() and not marker.is_symlink() and marker.read_text(encoding="utf-8").strip() == CACHE_VERSION:
+            return
+        for sub in cache_dir.iterdir():
+            if sub.is_symlink() or not sub.is_dir() or len(sub.name) != 2:
+                continue
+            for entry in sub.iterdir():
+                if entry.suffix in (".json", ".tmp") and CACHE_VERSION not in entry.name:
+                    entry.unlink()
+                elif entry.is_file() and not entry.is_symlink():
+                    os.chmod(entry, 0o600)
+            os.chmod(sub, 0o700)
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(CACHE_VERSION + "\n")
+    except OSError:
+        pass
+
+
+def facts_job(abs_path: str, options: ExtractOptions, cache_dir: str | None) -> tuple[str, Extracted]:
+    """Hash a file and extract its facts through the cache, in this process (no budgets: for
+    tools that read one trusted file; audits use `extract_all`)."""
+    key = cache_key(Path(cache_dir)) if cache_dir is not None else None
+    sha, result, cached = read_file(abs_path, options, cache_dir, key)
+    if cache_dir is not None and key is not None and not cached:
+        store(cache_dir, sha, options, result, key)
     return sha, result
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """Workers start from a clean process (forkserver; spawn on Windows), never a fork of this
+# ------------------------------------------------------------------------------------- workers
+def _limit_memory(memory_mb: int) -> None:
+    if memory_mb <= 0:
+        return
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    limit = memory_mb * DATA_LIMIT_FACTOR * 1024 * 1024
+    for name in ("RLIMIT_DATA",):
+        which = getattr(resource, name, None)
+        if which is None:
+            continue
+        _, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(which, (limit, hard))
+
+
+def _worker(conn: Connection, threads: int, memory_mb: int) -> None:
+    """A worker's life: take a file, read it, send the result back; until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _limit_memory(memory_mb)
+    ocr.configure(threads)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        abs_path, options, cache_dir, key = job
+        try:
+            reply: Any = read_file(abs_path, options, cache_dir, key)
+        except MemoryError:
+            reply = ("", Extracted.failed(Kind.OTHER, ErrorKind.TOO_LARGE, "out of memory"), False)
+        try:
+            conn.send(reply)
+        except (OSError, ValueError, MemoryError):
+            return
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers start from a clean process (forkserver; spawn elsewhere), never a fork of this
     one: forking a process that holds OCR or other native threads can deadlock."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
@@ -87,96 +314,186 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _crashed() -> tuple[str, Extracted]:
-    return "", Extracted.failed(Kind.OTHER, ErrorKind.CRASHED)
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of process `pid` in MB (Linux /proc), None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=ocr.configure,
-                               initargs=(threads,))
+@dataclass
+class _Slot:
+    """One worker process and the file it is reading."""
+
+    proc: Any
+    conn: Connection
+    index: int | None = None
+    started: float = 0.0
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        if self.proc.is_alive():
+            with contextlib.suppress(Exception):
+                self.proc.kill()
+        self.proc.join(timeout=2)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Shut a pool down now: pending work cancelled, worker processes terminated."""
-    processes = list(getattr(pool, "_processes", {}).values())  # no public handle on the workers
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        if proc.is_alive():
-            proc.terminate()
-    for proc in processes:
-        proc.join(timeout=2)
+class _Workers:
+    def __init__(self, count: int, memory_mb: int) -> None:
+        self.ctx = _context()
+        self.threads = max(1, (os.cpu_count() or 1) // max(1, count))
+        self.memory_mb = memory_mb
+        self.slots = [self.spawn() for _ in range(count)]
+
+    def spawn(self) -> _Slot:
+        parent, child = self.ctx.Pipe(duplex=True)
+        proc = self.ctx.Process(target=_worker, args=(child, self.threads, self.memory_mb), daemon=True,  # type: ignore[attr-defined]
+                                name="credit-check-reader")
+        proc.start()
+        child.close()
+        return _Slot(proc=proc, conn=parent)
+
+    def replace(self, slot: _Slot) -> _Slot:
+        slot.kill()
+        fresh = self.spawn()
+        self.slots[self.slots.index(slot)] = fresh
+        return fresh
+
+    def close(self) -> None:
+        """Stop every worker now (Ctrl-C, an error) or after its current file (normal end)."""
+        for slot in self.slots:
+            if slot.index is None:
+                with contextlib.suppress(Exception):
+                    slot.conn.send(None)
+        for slot in self.slots:
+            if slot.index is not None:
+                slot.kill()
+        for slot in self.slots:
+            slot.proc.join(timeout=1)
+            slot.kill()
 
 
 def extract_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Path | None, jobs: int,
                 progress: Progress | None = None) -> list[tuple[str, Extracted]]:
-    """Facts of every file, in order.
-
-    At most `jobs` files are in flight. When a worker dies (a native crash, the memory killer),
-    the pool breaks and every file in flight is a suspect: each suspect is read again alone, once,
-    and a file that kills its worker alone is recorded as `crashed`. Files not yet dispatched are
-    unaffected, so the rest of the audit keeps its parallelism. Ctrl-C stops dispatching, cancels
-    what is queued and terminates the workers before `KeyboardInterrupt` propagates.
-    """
+    """Facts of every file, in order, read by worker processes under the time and memory budgets
+    (module docstring). A file that kills its worker is read once more alone, then recorded as
+    `crashed`; Ctrl-C kills the workers before `KeyboardInterrupt` propagates."""
     cache = str(cache_dir) if cache_dir else None
+    key = os.urandom(32)
+    if cache_dir is not None:
+        prepare_cache(cache_dir)
+        key = cache_key(cache_dir)
     total = len(items)
     results: list[tuple[str, Extracted] | None] = [None] * total
-    jobs = jobs or os.cpu_count() or 1
     done = 0
 
-    def finish(i: int, result: tuple[str, Extracted]) -> None:
+    def finish(i: int, sha: str, result: Extracted) -> None:
         nonlocal done
-        results[i] = result
+        results[i] = (sha, result)
         done += 1
         if progress:
             progress(done, total, items[i].path)
 
-    if jobs <= 1 or total < 4:
-        for i, item in enumerate(items):
-            finish(i, _job(item, options, cache))
+    pending: deque[int] = deque()
+    for n, item in enumerate(items):
+        if item.outside:  # never opened, never hashed
+            finish(n, "", Extracted.failed(Kind.OTHER, ErrorKind.OUTSIDE))
+        else:
+            pending.append(n)
+    if not pending:
         return [r if r is not None else _crashed() for r in results]
 
-    queue = list(range(total - 1, -1, -1))  # popped from the end: file order
-    suspects: list[int] = []
-    workers = min(jobs, total)
-    pool = _new_pool(workers)
+    memory_mb = _memory_mb(options)
+    limit = options.timeout + GRACE if options.timeout > 0 else None
+    workers = _Workers(min(jobs or os.cpu_count() or 1, len(pending)), memory_mb)
+    suspects: deque[int] = deque()
+    retried: set[int] = set()
     try:
-        while queue or suspects:
-            if suspects:  # alone, once: a second break convicts the file
-                i = suspects.pop()
-                _stop(pool)
-                pool = _new_pool(1)
-                try:
-                    finish(i, pool.submit(_job, items[i], options, cache).result())
-                except BrokenProcessPool:
-                    finish(i, _crashed())
-                except Exception:
-                    finish(i, _crashed())
-                if not suspects:
-                    _stop(pool)
-                    pool = _new_pool(workers)
-                continue
-            in_flight: dict[Future[tuple[str, Extracted]], int] = {}
-            broken = False
-            while (queue or in_flight) and not broken:
-                while queue and len(in_flight) < 2 * workers:
-                    i = queue.pop()
-                    in_flight[pool.submit(_job, items[i], options, cache)] = i
-                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    i = in_flight.pop(future)
-                    try:
-                        finish(i, future.result())
-                    except BrokenProcessPool:
-                        broken = True
+        while pending or suspects or any(s.index is not None for s in workers.slots):
+            busy = [s for s in workers.slots if s.index is not None]
+            if suspects:  # alone: wait until nothing else is in flight
+                if not busy:
+                    _dispatch(workers.slots[0], suspects.popleft(), items, options, cache, key)
+            else:
+                for slot in workers.slots:
+                    if slot.index is None and pending:
+                        _dispatch(slot, pending.popleft(), items, options, cache, key)
+            busy = [s for s in workers.slots if s.index is not None]
+            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=POLL)
+            now = time.monotonic()
+            for slot in busy:
+                i = slot.index
+                assert i is not None
+                if slot.conn in ready or slot.proc.sentinel in ready:
+                    reply = _receive(slot)
+                    if reply is not None:
+                        sha, result, cached = reply
+                        slot.index = None
+                        if cache is not None and not cached:
+                            store(cache, sha, options, result, key)
+                        finish(i, sha, result)
+                        continue
+                    # the worker died on its own: retry the file alone, once
+                    workers.replace(slot)
+                    if i in retried:
+                        finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.CRASHED))
+                    else:
+                        retried.add(i)
                         suspects.append(i)
-                    except Exception:
-                        finish(i, _crashed())
-            if broken:
-                suspects.extend(in_flight.values())
-                suspects.sort(reverse=True)
+                    continue
+                if limit is not None and now - slot.started > limit:
+                    workers.replace(slot)
+                    finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.TIMEOUT, f"> {options.timeout} s"))
+                    continue
+                used = rss_mb(slot.proc.pid) if memory_mb > 0 else None
+                if used is not None and used > memory_mb:
+                    workers.replace(slot)
+                    finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.TOO_LARGE,
+                                                   f"more than {memory_mb} MB of memory"))
     except BaseException:
-        _stop(pool)
+        for slot in workers.slots:
+            slot.kill()
         raise
-    pool.shutdown(wait=True)
+    workers.close()
     return [r if r is not None else _crashed() for r in results]
+
+
+def extract_one(path: Path, options: ExtractOptions) -> tuple[str, Extracted]:
+    """One file read by a worker under the same budgets as an audit (for `inspect`)."""
+    item = Discovered(path=path.name, abs_path=path, size=0, task=None)
+    return extract_all([item], options, None, 1)[0]
+
+
+def _dispatch(slot: _Slot, i: int, items: Sequence[Discovered], options: ExtractOptions, cache: str | None,
+              key: bytes) -> None:
+    slot.index = i
+    slot.started = time.monotonic()
+    with contextlib.suppress(OSError, ValueError):  # a dead worker: its sentinel says so next
+        slot.conn.send((str(items[i].abs_path), options, cache, key))
+
+
+def _receive(slot: _Slot) -> tuple[str, Extracted, bool] | None:
+    """The worker's reply, or None when it died without one."""
+    try:
+        if slot.conn.poll():
+            reply: tuple[str, Extracted, bool] = slot.conn.recv()
+            return reply
+    except (EOFError, OSError):
+        return None
+    return None
+
+
+def _kind(item: Discovered) -> Kind:
+    from credit_check.facts import kind_for_suffix
+
+    return kind_for_suffix(Path(item.path).suffix)
+
+
+def _crashed() -> tuple[str, Extracted]:
+    return "", Extracted.failed(Kind.OTHER, ErrorKind.CRASHED)
