@@ -86,7 +86,8 @@ def check_cache_dir(cache: Path, root: Path) -> str | None:
 
 
 def _memory_mb(options: ExtractOptions) -> int:
-    return max(0, options.max_memory_mb)
+    # ExtractOptions.max_memory_mb (a setting; the default when an older ExtractOptions lacks it)
+    return max(0, int(getattr(options, "max_memory_mb", MEMORY_MB_DEFAULT)))
 
 
 # ------------------------------------------------------------------------------------- reading
