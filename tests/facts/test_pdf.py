@@ -63,7 +63,7 @@ def test_e_seal_in_a_stamp_annotation(tmp_path: Path) -> None:
 
 def test_band_header_with_organ_name_but_not_a_slogan_banner(tmp_path: Path) -> None:
     band = extract(build_pdf(tmp_path / "b.pdf", Gongwen(layout="band")), NO_OCR).facts
-    assert band["red_header"] is True and "色带" in band["red_header_reason"]
+    assert band.red_header is True and "色带" in band.red_header_reason
     banner = extract(build_pdf(tmp_path / "s.pdf", Gongwen(layout="banner")), NO_OCR).facts
     assert banner.red_header is False
 
@@ -164,7 +164,7 @@ def test_scan_with_ocr_reads_number_and_title(tmp_path: Path) -> None:
     got = extract(scan_pdf(build_pdf(tmp_path / "a.pdf", doc), tmp_path / "s.pdf", Scan(dpi=150, skew=0.5)),
                   ExtractOptions())
     f = got.facts
-    assert f.ocr is True and f.ocr_pages == [1]
+    assert f.ocr is True and f.ocr_pages == (1,)
     assert f.doc_number is not None and "2024" in f.doc_number and f.doc_number.endswith("7号")
     assert f.title is not None and "通知" in f.title
 
