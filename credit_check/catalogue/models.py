@@ -65,6 +65,10 @@ class Task(_Strict):
     title: str  # short title
     text: str  # the task text of Attachment 2
     units: tuple[str, ...]
+    title_en: str = ""  # English, for --lang en (Chinese is shown when empty)
+    text_en: str = ""
+    primary_en: str = ""
+    secondary_en: str = ""
     points: float = Field(ge=0)  # default, user-settable
     requirements: tuple[Requirement, ...] = ()
     issued: bool | None = None  # override the issued-document rule for all files of the task
@@ -83,6 +87,8 @@ class Bonus(_Strict):
     id: str
     title: str
     text: str
+    title_en: str = ""
+    text_en: str = ""
     points: float = Field(ge=0)
     units: tuple[str, ...] = ()
     requirements: tuple[Requirement, ...] = ()
@@ -99,6 +105,8 @@ class Deduction(_Strict):
     id: str
     title: str
     text: str
+    title_en: str = ""
+    text_en: str = ""
     points: float = Field(ge=0)  # deducted per error finding (default)
     warning_points: float = Field(default=0, ge=0)  # deducted per warning finding (default)
     cap: float = Field(ge=0)  # most this item can deduct in total (default)
@@ -148,9 +156,11 @@ class Settings(_Strict):
 class Catalogue(_Strict):
     version: int
     title: str
+    title_en: str = ""
     source: str = ""
     settings: Settings
     units: tuple[str, ...]
+    units_en: dict[str, str] = Field(default_factory=dict)  # unit -> its English name, for --lang en
     domains: dict[str, tuple[str, ...]]  # 重点领域 -> 细分领域
     tasks: tuple[Task, ...]
     bonus: tuple[Bonus, ...] = ()
@@ -172,6 +182,9 @@ class Catalogue(_Strict):
             req_ids = [r.id for r in task.requirements]
             if len(req_ids) != len(set(req_ids)):
                 raise ValueError(f"{task.id}: duplicate requirement id")
+        for unit in self.units_en:
+            if unit not in self.units:
+                raise ValueError(f"units_en: {unit!r} is not in the top-level `units` list")
         owner: dict[str, str] = {}
         for t in self.tasks:
             for alias in t.aliases:
