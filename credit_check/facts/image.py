@@ -25,7 +25,7 @@ from PIL import Image
 
 from credit_check.facts.exif import ExifInfo, read_exif
 from credit_check.facts.phash import middle_hash, phash, zoom_hashes
-from credit_check.facts.stamp import StampReading, read_stamp, reduced
+from credit_check.facts.stamp import OCR_SIDE, StampReading, read_stamp, reduced
 from credit_check.facttypes import ImageFacts, PhotoFacts
 from credit_check.model import Extracted, Kind
 
@@ -35,8 +35,17 @@ if TYPE_CHECKING:
 HEIF_MISSING = "无法读取 HEIC：请安装 heif 组件（pip install 'credit-check[heif]'） / could not read HEIC: install the heif extra"
 OCR_OFF = "已关闭 OCR，无法判断时间水印 / OCR turned off: stamp not determined"
 MAX_PIXELS = 120_000_000  # larger pictures are not decoded (a decompression bomb, or a poster scan)
+# Bytes a full decode may take (pixels × bytes per pixel of the stored mode, plus the RGB copy),
+# checked from the header before any pixel is decoded. JPEGs decode at reduced size (draft mode).
+MAX_DECODE_BYTES = 512 * 1024 * 1024
+MAX_ASPECT = 100  # a picture longer than this many times its width is not read by OCR
+OCR_SIDE_MAX = 2000  # pictures are scaled to this long side before OCR (gongwen does the same)
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "PA": 2, "La": 2, "I;16": 2, "I;16B": 2, "I;16L": 2,
+                    "RGB": 3, "YCbCr": 3, "LAB": 3, "HSV": 3}
 MIN_OCR_SIDE = 240  # a stamp on a smaller picture (a thumbnail) cannot be read
 TOO_SMALL = "图片太小，无法识别时间水印 / picture too small to read a stamp"
+MAX_STAMP_ASPECT = 4  # a camera frame (or a panorama) is not longer than this; a strip is no photo to stamp
+TOO_LONG = "图片过于狭长，不是相机画面，未识别时间水印 / picture too long and thin for a camera stamp"
 
 
 @cache
@@ -75,8 +84,19 @@ def _size(image: Image.Image, orientation: int | None) -> tuple[int, int]:
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 
+def decode_cost(image: Image.Image) -> int:
+    """Bytes a decode of `image` (header read, no pixels yet) would take, with its RGB copy."""
+    area = image.width * image.height
+    if image.format in ("JPEG", "MPO"):  # draft mode decodes at 1/2, 1/4 or 1/8 when the picture is big
+        scale = 1
+        while scale < 8 and min(image.size) // (scale * 2) >= OCR_SIDE:
+            scale *= 2
+        area //= scale * scale
+    return area * (_BYTES_PER_PIXEL.get(image.mode, 4) + 3)
+
+
 def _decode(image: Image.Image) -> tuple[Image.Image | None, str | None]:
-    if image.width * image.height > MAX_PIXELS:
+    if image.width * image.height > MAX_PIXELS or decode_cost(image) > MAX_DECODE_BYTES:
         return None, "图片像素过多，未解码 / picture too large to decode"
     try:
         return reduced(image), None
@@ -94,9 +114,11 @@ def _photo(image: Image.Image, options: ExtractOptions) -> Extracted:
         stamp = StampReading(found=None, reason=OCR_OFF)
     elif min(small.size) < MIN_OCR_SIDE:
         stamp = StampReading(found=None, reason=TOO_SMALL)
+    elif _strip(small.size):
+        stamp = StampReading(found=None, reason=TOO_LONG)
     else:
         stamp = _read_stamp(small)
-    if stamp.found is not True and small is not None:  # a stamped photo is an activity photo, whatever it shows
+    if stamp.found is not True and small is not None and not _strip(small.size):  # a stamped photo is an activity photo, whatever it shows
         page = _paper(image, small, options, exif.taken)
         if page is not None:
             return page
@@ -162,21 +184,38 @@ def _image(image: Image.Image, options: ExtractOptions) -> Extracted:
     return Extracted(kind=Kind.IMAGE, facts=facts, pages=(text,) if text else ())
 
 
+def _strip(size: tuple[int, int]) -> bool:
+    """Far longer than any camera frame or page (a strip, a long screenshot): no stamp, no sheet."""
+    return max(size) > MAX_STAMP_ASPECT * max(1, min(size))
+
+
 def _page_shaped(size: tuple[int, int]) -> bool:
     """A4 proportions (1.41, either way round) at scanner size: a scanned page, not a screenshot."""
     short, long = sorted(size)
     return short >= 1000 and 1.33 <= long / short <= 1.50
 
 
+def _ocr_frame(image: Image.Image) -> Image.Image:
+    """The first frame (GIF, multi-page TIFF) in RGB, at most `OCR_SIDE_MAX` on its long side:
+    scaled in its own mode first when it can be, so no full-size RGB copy is made."""
+    scale = min(1.0, OCR_SIDE_MAX / max(image.size))
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    if scale < 1 and image.mode in ("RGB", "RGBA", "L", "LA"):
+        return image.resize(size, Image.Resampling.BILINEAR).convert("RGB")
+    frame = image.convert("RGB")
+    return frame.resize(size, Image.Resampling.BILINEAR) if scale < 1 else frame
+
+
 def _ocr_text(image: Image.Image, options: ExtractOptions) -> tuple[str | None, str | None]:
     if not options.ocr:
         return None, "已关闭 OCR / OCR turned off"
+    if max(image.size) > MAX_ASPECT * min(image.size):
+        return None, f"图片过于狭长（{image.width}×{image.height}），未识别文字 / picture too thin to read its text"
     try:
         from credit_check.facts.gongwen import ocr_image_text
     except (ImportError, AttributeError):
         return None, "图片文字识别不可用 / image OCR not available"
     try:
-        frame = image.convert("RGB")  # the first frame of a GIF or multi-page TIFF
-        return ocr_image_text(frame)
+        return ocr_image_text(_ocr_frame(image))
     except Exception as exc:  # damaged pixels, or the optional OCR failing: keep the other facts
         return None, f"无法识别图片文字 / could not read the picture's text: {type(exc).__name__}: {exc}"[:200]

@@ -37,14 +37,103 @@ class OcrLine:
     score: float
 
 
+# RapidOCR's own scaling (its config.yaml): the long side down to 2000 px, the short side up to 30,
+# a letterbox for strips wider than 8:1, then the detector scales the short side UP to 736 px. A
+# thin strip (1 × 65,535 px) would become a detector input of hundreds of millions of pixels, so
+# pictures are read in tiles of at most `MAX_ASPECT`, and every call is checked against
+# `MAX_DET_PIXELS` after that scaling, before the library sees it.
+RAPID_MAX_SIDE, RAPID_MIN_SIDE, RAPID_LETTERBOX_RATIO, RAPID_MIN_HEIGHT, DET_SIDE = 2000, 30, 8, 30, 736
+MAX_ASPECT = 3.0  # long side ÷ short side of one tile
+MAX_TILES = 8  # tiles read per picture (the rest of an endless strip is not read)
+MIN_TEXT_SIDE = 8  # pixels: a thinner picture holds no readable text
+MAX_DET_PIXELS = 4_200_000  # detector input after RapidOCR's scaling (2016² for a 2000-px square, 736 × 2208 for a tile)
+MAX_INPUT_PIXELS = 40_000_000  # a picture larger than this is never handed over (callers scale first)
+
+
+class OcrInputTooLarge(ValueError):
+    """A picture whose detector input would pass `MAX_DET_PIXELS` after RapidOCR's own scaling."""
+
+
+def _round32(value: float) -> int:
+    return int(round(int(value) / 32) * 32)
+
+
+def detector_input(width: int, height: int) -> tuple[int, int]:
+    """The size (width, height) RapidOCR's detector would run at for a `width` × `height` picture,
+    following its preprocessing step by step (rapidocr_onnxruntime main.py and ch_ppocr_det)."""
+    w, h = float(width), float(height)
+    if max(w, h) > RAPID_MAX_SIDE:
+        ratio = RAPID_MAX_SIDE / max(w, h)
+        w, h = _round32(w * ratio), _round32(h * ratio)
+    if min(w, h) < RAPID_MIN_SIDE:
+        ratio = RAPID_MIN_SIDE / max(1.0, min(w, h))
+        w, h = _round32(w * ratio), _round32(h * ratio)
+    w, h = max(w, 1.0), max(h, 1.0)
+    if h <= RAPID_MIN_HEIGHT or w / h > RAPID_LETTERBOX_RATIO:
+        new_h = max(int(w / RAPID_LETTERBOX_RATIO), RAPID_MIN_HEIGHT) * 2
+        h += 2 * int(abs(new_h - h) / 2)
+    if min(w, h) < DET_SIDE:
+        ratio = DET_SIDE / min(w, h)
+        w, h = w * ratio, h * ratio
+    return max(32, _round32(w)), max(32, _round32(h))
+
+
+def tiles(width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """Boxes (left, top, right, bottom) that cover a picture in pieces no longer than `MAX_ASPECT`
+    times their width, overlapping by a quarter of the short side (a line cut by one border is
+    whole in the next tile); at most `MAX_TILES`, from the top or left."""
+    short, long_ = min(width, height), max(width, height)
+    if short < MIN_TEXT_SIDE:
+        return []
+    if long_ <= short * MAX_ASPECT:
+        return [(0, 0, width, height)]
+    span = int(short * MAX_ASPECT)
+    step = span - max(1, short // 4)
+    out: list[tuple[int, int, int, int]] = []
+    start = 0
+    while len(out) < MAX_TILES:
+        end = min(long_, start + span)
+        out.append((0, start, width, end) if height >= width else (start, 0, end, height))
+        if end >= long_:
+            break
+        start += step
+    return out
+
+
 class OcrEngine:
     def __init__(self, impl: Any) -> None:
         self._impl = impl
 
     def read(self, image: Image.Image) -> list[OcrLine]:
-        """Text lines of `image`, top to bottom."""
+        """Text lines of `image`, top to bottom. Long strips are read in tiles (`tiles`); no call
+        reaches the library whose detector input would pass `MAX_DET_PIXELS`."""
+        width, height = image.size
+        if width * height > MAX_INPUT_PIXELS:
+            raise OcrInputTooLarge(f"{width}×{height} px")
+        boxes = tiles(width, height)
+        lines: list[OcrLine] = []
+        for n, (left, top, right, bottom) in enumerate(boxes):
+            part = image if len(boxes) == 1 else image.crop((left, top, right, bottom))
+            found = self._read_one(part)
+            if len(boxes) > 1:  # each tile keeps the lines centred in its own share of the overlaps
+                vertical = height >= width
+                lo = (boxes[n - 1][3 if vertical else 2] + (top if vertical else left)) / 2 if n else 0
+                hi = ((bottom if vertical else right) + boxes[n + 1][1 if vertical else 0]) / 2 \
+                    if n + 1 < len(boxes) else float("inf")
+                shifted = [OcrLine(text=ln.text, box=(ln.box[0] + left, ln.box[1] + top, ln.box[2] + left,
+                                                      ln.box[3] + top), score=ln.score) for ln in found]
+                found = [ln for ln in shifted
+                         if lo <= ((ln.box[1] + ln.box[3]) / 2 if vertical else (ln.box[0] + ln.box[2]) / 2) < hi]
+            lines.extend(found)
+        lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
+        return lines
+
+    def _read_one(self, image: Image.Image) -> list[OcrLine]:
         import numpy as np
 
+        det_w, det_h = detector_input(*image.size)
+        if det_w * det_h > MAX_DET_PIXELS:
+            raise OcrInputTooLarge(f"{image.width}×{image.height} px → {det_w}×{det_h} px")
         arr = np.asarray(image.convert("RGB"))[:, :, ::-1]  # RapidOCR expects BGR like OpenCV
         result, _ = self._impl(arr)
         lines: list[OcrLine] = []
@@ -52,7 +141,6 @@ class OcrEngine:
             xs = [float(p[0]) for p in quad]
             ys = [float(p[1]) for p in quad]
             lines.append(OcrLine(text=str(text), box=(min(xs), min(ys), max(xs), max(ys)), score=float(score)))
-        lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
         return lines
 
 
