@@ -19,6 +19,7 @@ from credit_check.catalogue import Catalogue
 from credit_check.checks import (
     copying,
     doc_elements,
+    esign,
     gb9704,
     layout,
     measures,
@@ -60,6 +61,7 @@ CHECKS: dict[str, Check] = {
     photos.ID: photos,
     reuse.ID: reuse,
     provenance.ID: provenance,
+    esign.ID: esign,
     personal_data.ID: personal_data,
     copying.ID: copying,
     publication.ID: publication,

@@ -119,10 +119,16 @@ def _reader_for(fmt: str | None, suffix: str,
     if fmt in ("png", "gif", "bmp", "tiff", "webp"):
         return image.extract, Kind.IMAGE
     if fmt == "zip":
+        from credit_check.facts import ofd
+
+        if suffix == ".ofd":
+            return ofd.extract, Kind.DOCUMENT
         if suffix in (".xlsx", ".xlsm", ".et"):
             return sheet.extract, Kind.SPREADSHEET
         if suffix == ".docx" or suffix in msword.WORD_SUFFIXES:  # WPS also saves DOCX under .wps/.doc
             return docx.extract, Kind.DOCUMENT
+        if path is not None and ofd.is_ofd_zip(path):  # an OFD under another name (an OFD.xml at its root)
+            return ofd.extract, Kind.DOCUMENT
         return None
     if fmt == "ole":
         if suffix in (".xls", ".et"):
@@ -165,7 +171,7 @@ def extract(path: Path, options: ExtractOptions | None = None) -> Extracted:
     if reader is None:
         if suffix in VIDEO_EXT:
             return Extracted(kind=Kind.OTHER, facts=VideoFacts())
-        if expected_kind in (Kind.DOCUMENT, Kind.SPREADSHEET) and suffix in (".ppt", ".pptx", ".ofd"):
+        if expected_kind in (Kind.DOCUMENT, Kind.SPREADSHEET) and suffix in (".ppt", ".pptx"):
             facts = empty_facts(expected_kind.value).model_copy(update={"format": suffix.lstrip(".")})
             return Extracted.failed(expected_kind, ErrorKind.UNSUPPORTED, suffix, facts=facts)
         if expected_kind is not Kind.OTHER:
