@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 
 from credit_check.facts import pixels
 from credit_check.facts.gongwen import Element
-from credit_check.facts.pdfpage import MM, PageObjects, Rect, cluster, render_region
+from credit_check.facts.pdfpage import MM, PageObjects, Rect, RenderTooLarge, cluster, render_region
 
 HEADER_DPI, SEAL_DPI = 60, 100
 MAX_REGION_RENDERS = 8
@@ -63,7 +63,10 @@ def find_header(doc: pdfium.PdfDocument, objs: PageObjects, scanned: bool, colou
         extra = "（仅有红色分隔线）" if rules else ""
         return Element(present=False, reason=f"第1页顶部没有红色发文机关标志{extra}", page=1)
     rect: Rect = (0.0, zone, objs.width, objs.height)
-    rgb = render_region(doc[0], rect, HEADER_DPI)
+    try:
+        rgb = render_region(doc[0], rect, HEADER_DPI)
+    except RenderTooLarge:
+        return Element(present=None, reason="第1页尺寸过大，未渲染，无法判断版头 / page too large to render", page=1)
     if pixels.is_greyscale(rgb) and not pixels.red_mask(rgb).any():
         if scanned and not colour_seen:
             return Element(present=None, reason="黑白扫描/复印件，无法确认版头是否为红色", page=1)
@@ -100,13 +103,18 @@ def find_seal(doc: pdfium.PdfDocument, objs: dict[int, PageObjects], order: list
     renders = 0
     colour_seen = False
     whole_pages = 0
+    too_large = False
     for i in order:
         for rect in _seal_regions(objs[i], i + 1):
             if renders >= MAX_REGION_RENDERS or (rect is None and whole_pages >= 4):
                 break
             renders += 1
             whole_pages += rect is None
-            rgb = render_region(doc[i], rect, SEAL_DPI)
+            try:
+                rgb = render_region(doc[i], rect, SEAL_DPI)
+            except RenderTooLarge:  # a huge page: not drawn; the seal stays undetermined unless found elsewhere
+                too_large = True
+                continue
             colour_seen = colour_seen or not pixels.is_greyscale(rgb)
             hits = pixels.find_seals(rgb, 25.4 / SEAL_DPI)
             if hits:
@@ -122,6 +130,8 @@ def find_seal(doc: pdfium.PdfDocument, objs: dict[int, PageObjects], order: list
                 return Element(present=True, reason=f"第{i + 1}页有红色{shape}印章，约 {size}{note}", page=i + 1,
                                box=box, blank=not covers), colour_seen
     looked = "、".join(str(i + 1) for i in order[:6]) + ("…" if len(order) > 6 else "")
+    if too_large:
+        return Element(present=None, reason=f"第{looked}页尺寸过大，未能全部渲染，无法判断印章"), colour_seen
     return Element(present=False, reason=f"第{looked}页没有发现红色印章"), colour_seen
 
 

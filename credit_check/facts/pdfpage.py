@@ -17,6 +17,23 @@ from numpy.typing import NDArray
 
 MM = 72 / 25.4  # points per millimetre
 Rect = tuple[float, float, float, float]  # left, bottom, right, top in PDF points
+# Pixels one render may produce, checked from the page size and resolution before pdfium draws
+# anything: an A0 poster at 120 dpi is 22 M; a huge MediaBox (200 × 200 inches) would be 4.7 GB.
+MAX_RENDER_PIXELS = 24_000_000
+
+
+class RenderTooLarge(MemoryError):
+    """A render whose bitmap would pass `MAX_RENDER_PIXELS`. A `MemoryError`, so a document that
+    can only be read by drawing such a page is reported as too large, not corrupt."""
+
+
+def render_size(page: pdfium.PdfPage, rect: Rect | None, dpi: float) -> tuple[int, int]:
+    """Width and height in pixels of `render_region(page, rect, dpi)`, without drawing."""
+    width, height = unrotated_size(page)
+    if rect is not None:
+        width = max(0.0, min(width, rect[2]) - max(0.0, rect[0]))
+        height = max(0.0, min(height, rect[3]) - max(0.0, rect[1]))
+    return int(width * dpi / 72) + 1, int(height * dpi / 72) + 1
 
 
 @dataclass
@@ -128,6 +145,9 @@ def _annotations(page: pdfium.PdfPage) -> list[Rect]:
 def render_region(page: pdfium.PdfPage, rect: Rect | None, dpi: float, *, upright: bool = False) -> NDArray[np.uint8]:
     """RGB pixels of `rect` (PDF points; None = whole page) at `dpi`, in the coordinates of the page's
     objects (a /Rotate is undone), or as the page is shown when `upright` (for OCR and pictures)."""
+    px_w, px_h = render_size(page, rect, dpi)
+    if px_w * px_h > MAX_RENDER_PIXELS:
+        raise RenderTooLarge(f"page {px_w}×{px_h} px at {dpi:g} dpi")
     width, height = unrotated_size(page)
     rotation = 0 if upright else (360 - page.get_rotation()) % 360
     crop = (0.0, 0.0, 0.0, 0.0)
