@@ -11,21 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from credit_check.facts import ExtractOptions, extract
+from credit_check.fonts import has_cjk_font, load_font
 
 DPI = 100
-FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 COLOURS = {"red_header": (0, 90, 255), "doc_number": (255, 140, 0), "seal": (0, 170, 60)}
 LABELS = {"red_header": "红头", "doc_number": "文号", "seal": "公章"}
-
-
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    try:
-        return ImageFont.truetype(FONT, size)
-    except OSError:  # no CJK font: labels in the default font are still better than none
-        return ImageFont.load_default()
+LABELS_EN = {"red_header": "header", "doc_number": "number", "seal": "seal"}  # when no CJK font is installed
 
 
 def _summary(facts: dict[str, Any]) -> list[str]:
@@ -80,11 +74,12 @@ def _number_box(path: Path, number: str, image: Image.Image) -> tuple[float, flo
 def _draw(image: Image.Image, boxes: dict[str, tuple[float, float, float, float]]) -> Image.Image:
     out = image.convert("RGB")
     d = ImageDraw.Draw(out)
-    font = _font(18)
+    font = load_font(18)
+    labels = LABELS if has_cjk_font() else LABELS_EN
     for key, (x0, y0, x1, y1) in boxes.items():
         rect = (x0 * out.width - 4, y0 * out.height - 4, x1 * out.width + 4, y1 * out.height + 4)
         d.rectangle(rect, outline=COLOURS[key], width=3)
-        d.text((rect[0], max(0, rect[1] - 22)), LABELS[key], font=font, fill=COLOURS[key])
+        d.text((rect[0], max(0, rect[1] - 22)), labels[key], font=font, fill=COLOURS[key])
     return out
 
 

@@ -10,22 +10,22 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from credit_check.facts.image import register_heif
 from credit_check.facts.stamp import StampReading, mask_digits, read_stamp, reduced
-
-_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-
-
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    try:
-        return ImageFont.truetype(_FONT, size)
-    except OSError:  # the CJK font is not installed: Pillow's own font draws ASCII only
-        return ImageFont.load_default()
+from credit_check.fonts import Font, has_cjk_font, load_font
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int) -> list[str]:
+def _ascii(note: str) -> str:
+    """What the default font can draw of a note: its English half ("中文 / English"), other
+    non-ASCII characters as '?'."""
+    if " / " in note:
+        note = note.split(" / ", 1)[1]
+    return "".join(ch if ch.isascii() else "?" for ch in note)
+
+
+def _wrap(text: str, font: Font, width: int) -> list[str]:
     rows, row = [], ""
     for ch in text:
         if row and font.getlength(row + ch) > width:
@@ -52,8 +52,9 @@ def annotate_photo(path: Path, out_png: Path) -> list[str]:
             small = reduced(image)
     reading = read_stamp(small)
     notes = _notes(reading)
-    font = _font(18)
-    rows = [row for note in notes for row in _wrap(mask_digits(note), font, small.width - 16)]
+    font = load_font(18)
+    drawable = notes if has_cjk_font() else [_ascii(note) for note in notes]  # no CJK font: English only
+    rows = [row for note in drawable for row in _wrap(mask_digits(note), font, small.width - 16)]
     footer = 28 * (len(rows) + 1)
     canvas = Image.new("RGB", (small.width, small.height + footer), (255, 255, 255))
     canvas.paste(small, (0, 0))

@@ -1,4 +1,7 @@
-"""Shared test fixtures: where the repository, the shared corpus and a CJK font are."""
+"""Shared test fixtures: where the repository, the shared corpus and a CJK font are.
+
+Without a CJK font the tests that draw Chinese are skipped: by the builders (tests/builders/fonts.py),
+by the `needs_cjk_font` marker or by the `cjk_font_path` fixture."""
 
 from __future__ import annotations
 
@@ -16,3 +19,30 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("shared corpus not present beside the checkout")
     return CORPUS
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_cjk_font: the test draws Chinese text; skipped when no CJK font "
+                                       "is installed (credit_check.fonts finds one; CREDIT_CHECK_FONT overrides)")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("needs_cjk_font") is not None:
+        from credit_check.fonts import find_cjk_font
+        from tests.builders.fonts import NO_CJK_FONT
+
+        if find_cjk_font() is None:
+            pytest.skip(NO_CJK_FONT)
+
+
+@pytest.fixture
+def cjk_font_path() -> Path:
+    """The installed CJK font file; the test is skipped when there is none. (Builders that draw
+    Chinese skip by themselves, through tests.builders.fonts.)"""
+    from credit_check.fonts import find_cjk_font
+    from tests.builders.fonts import NO_CJK_FONT
+
+    path = find_cjk_font()
+    if path is None:
+        pytest.skip(NO_CJK_FONT)
+    return path

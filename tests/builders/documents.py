@@ -36,6 +36,7 @@ from tests.builders.documents_scans import (
     render_pages,
     scan_pdf,
 )
+from tests.builders.fonts import reportlab_cjk_font
 
 __all__ = [
     "BODY", "FONT_PATH", "MM", "RED", "Gongwen", "Scan", "bar_chart", "blank_scan_pdf", "build_docx", "build_pdf",
@@ -74,7 +75,7 @@ class Gongwen:
     seal_over_text: bool = True  # pressed over the signature and date (else blank space: 空白印章)
     pages: int = 1
     layout: str = "standard"
-    font: str = "STSong-Light"  # or "wqy" (embedded TrueType)
+    font: str = "STSong-Light"  # or "wqy" (the installed CJK font, embedded as TrueType)
     extra: tuple[str, ...] = field(default=())  # extra body paragraphs (hard negatives)
     ink: tuple[int, int, int] = RED  # the red of header and seal (bureaus' reds differ)
     cmyk: bool = False  # header colour written with CMYK operators (k), as print shops do
@@ -89,15 +90,16 @@ class Gongwen:
 # ---------------------------------------------------------------- PDF
 
 
-def _register_fonts() -> None:
+def _register_fonts(font: str) -> None:
+    """Register the fonts `font` needs: STSong-Light is a standard CID font (not embedded, no file);
+    "wqy" is the installed CJK font embedded as TrueType (whichever it is; the test skips without one)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
 
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    if "wqy" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("wqy", FONT_PATH, subfontIndex=0))
+    if font == "wqy":
+        reportlab_cjk_font("wqy")
 
 
 def _wrap(text: str, width_chars: int) -> list[str]:
@@ -167,7 +169,7 @@ def build_pdf(path: Path, doc: Gongwen) -> Path:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
-    _register_fonts()
+    _register_fonts(doc.font)
     red = Color(doc.ink[0] / 255, doc.ink[1] / 255, doc.ink[2] / 255)
     pw, ph = 210 * MM, 297 * MM
     left, right = 28 * MM, pw - 26 * MM

@@ -9,11 +9,17 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+from credit_check.fonts import find_cjk_font
+from tests.builders.fonts import cjk_font
+
+# The installed CJK font (for scripts such as samples/build_samples.py; the old default path when
+# there is none, so importing never fails). Builders use `_font`, which skips a test without one.
+FONT_PATH = str(find_cjk_font() or "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 RED = (230, 0, 18)
 
+
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONT_PATH, size)
+    return cjk_font(size)
 
 
 def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:

@@ -18,9 +18,9 @@ import numpy as np
 import piexif
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-BOLD_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
-SANS_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+from tests.builders.fonts import BOLD_FONT, cjk_font, latin_font
+
+CJK_FONT = "cjk"  # whichever CJK font is installed (tests.builders.fonts); the test skips without one
 
 STYLES = ("jinri", "jinri_box", "mark", "daka", "line", "light_card")
 POSITIONS = ("bottom-left", "bottom-right", "top-left", "top-right", "bottom-center")
@@ -30,7 +30,8 @@ PLACES = ("山东省济南市莱芜区凤城街道", "莱芜区交通运输局�
 
 
 def font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(path, size)
+    """`CJK_FONT` (the installed CJK font) or a Latin face by path, at `size` pixels."""
+    return cjk_font(size) if path == CJK_FONT else latin_font(path, size)
 
 
 def scene(seed: int, size: tuple[int, int] = (1600, 1200), *, dark: bool = False, banner: str | None = None,

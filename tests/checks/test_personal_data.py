@@ -142,9 +142,11 @@ def test_real_docx_with_table(tmp_path: Path) -> None:
 
 def test_scanned_list_with_ocr(tmp_path: Path) -> None:
     pytest.importorskip("rapidocr_onnxruntime")
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
-    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 36)
+    from tests.builders.fonts import cjk_font
+
+    font = cjk_font(36)
     img = Image.new("RGB", (1400, 80 * len(LINES) + 80), "white")
     draw = ImageDraw.Draw(img)
     for i, line in enumerate(LINES):
