@@ -1,13 +1,21 @@
-"""Stage 6: reporters. One module per format, each a pure `render(report, lang) -> str`."""
+"""Stage 6: reporters. One module per format, each a pure function of the `Report`:
+`render(report, lang) -> str` (text formats, `FORMATS`) or `-> bytes` (the workbook, `BINARY`).
+
+`render_output` is what the CLI calls for each file it writes: it adds what only the place of
+the output decides (the HTML report's relative links to the evidence files).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from credit_check.model import Report
-from credit_check.reporters import html, json, junit, sarif, terminal
+from credit_check.reporters import html, json, junit, markdown, sarif, terminal, xlsx
 
 Renderer = Callable[[Report, str], str]
+BinaryRenderer = Callable[[Report, str], bytes]
 
 FORMATS: dict[str, Renderer] = {
     "text": terminal.render,
@@ -15,4 +23,31 @@ FORMATS: dict[str, Renderer] = {
     "html": html.render,
     "sarif": sarif.render,
     "junit": junit.render,
+    "markdown": markdown.render,
 }
+BINARY: dict[str, BinaryRenderer] = {
+    "xlsx": xlsx.render,
+}
+
+
+def link_base(root: Path, output: Path | None) -> str:
+    """The evidence root as a URL prefix relative to the folder `output` is written in (the
+    current folder when None), so the HTML report's links open the files; the root as a
+    `file:` URI when no relative path leads there (another drive)."""
+    folder = (output.parent if output is not None else Path()).absolute()
+    try:
+        relative = os.path.relpath(root.absolute(), folder)
+    except ValueError:  # Windows: another drive
+        return html.default_link_base(str(root.absolute()))
+    return html.default_link_base(relative.replace(os.sep, "/"))
+
+
+def render_output(name: str, report: Report, lang: str, output: Path | None = None,
+                  root: Path | None = None) -> str | bytes:
+    """The report in format `name` as written to `output` (None: standard output) for the
+    evidence folder `root`."""
+    if name in BINARY:
+        return BINARY[name](report, lang)
+    if name == "html" and root is not None:
+        return html.render(report, lang, link_base=link_base(root, output))
+    return FORMATS[name](report, lang)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from credit_check.model import Finding, Report, Severity, Status, TaskResult
 
@@ -172,3 +173,95 @@ def clean_tree(root: ET.Element) -> ET.Element:
         for key, value in list(element.attrib.items()):
             element.set(key, xml_text(value))
     return root
+
+
+# ------------------------------------------------------------------ deductions, places, baseline
+_DEDUCTION_ID = re.compile(r"^D(\d+)$")
+
+
+@dataclass(frozen=True)
+class DeductionRow:
+    """One deduction item (扣分项) as every report summarises it."""
+
+    rule: str  # "D6"
+    findings: int  # open findings (not waived)
+    waived: int  # findings a person cleared
+    points: float  # points deducted (<= 0), after the item's cap as scoring stamped them
+
+
+def deduction_rows(report: Report) -> list[DeductionRow]:
+    """Every deduction item D1…D7 (and any other `D<n>` the catalogue or the findings name), in
+    number order, with its open and waived findings and the points it costs."""
+    ids = set(RULE_TITLES["zh"]) | set(report.unit_of_task) | {f.rule for f in report.findings}
+    rules = sorted((r for r in ids if _DEDUCTION_ID.match(r)), key=lambda r: int(r[1:]))
+    rows = []
+    for rule in rules:
+        mine = [f for f in report.findings if f.rule == rule]
+        rows.append(DeductionRow(rule=rule, findings=sum(1 for f in mine if f.waived is None),
+                                 waived=sum(1 for f in mine if f.waived is not None),
+                                 points=round(sum(f.deduction for f in mine), 4)))
+    return rows
+
+
+_CELL = re.compile(r"[^\s!：:；;，,、（）()“”\"']+![A-Z]{1,3}[0-9]{1,7}")
+_ROW = re.compile(r"第\s*\d{1,7}\s*行")
+
+
+def place(finding: Finding, lang: str) -> str:
+    """Where in the file: "第2页" / "page 2", else the cells or rows its message names
+    ("公示名单!D2、公示名单!D3", "第3行"); "" when it names none."""
+    if finding.page is not None:
+        return page(finding.page, lang)
+    cells = list(dict.fromkeys(m.group() for m in _CELL.finditer(finding.message)))
+    if not cells:
+        cells = list(dict.fromkeys(re.sub(r"\s+", "", m.group()) for m in _ROW.finditer(finding.message)))
+    return LIST_SEPARATOR[lang].join(cells)
+
+
+@dataclass(frozen=True)
+class BaselineCounts:
+    new: int
+    unchanged: int
+    fixed: int
+    score_change: float | None  # total now minus total then; None when the old total is unknown
+
+
+def baseline_counts(report: Report) -> BaselineCounts | None:
+    """How the report compares with its baseline (`--baseline`); None without one."""
+    if report.baseline is None:
+        return None
+    old = report.baseline.score
+    return BaselineCounts(new=sum(1 for f in report.findings if f.baseline == "new"),
+                          unchanged=sum(1 for f in report.findings if f.baseline == "unchanged"),
+                          fixed=len(report.baseline.fixed),
+                          score_change=None if old is None else round(report.score.total - old, 4))
+
+
+BASELINE = {
+    "zh": {"new": "新", "unchanged": "未变", "fixed": "已解决", "heading": "与基线比较",
+           "summary": "与 {source}（{date}）相比：新问题 {new} 条，未变 {unchanged} 条，已解决 {fixed} 条",
+           "score": "得分变化 {change}（原 {old}）"},
+    "en": {"new": "new", "unchanged": "unchanged", "fixed": "fixed", "heading": "Compared with the baseline",
+           "summary": "Against {source} ({date}): {new} new, {unchanged} unchanged, {fixed} fixed",
+           "score": "score change {change} (was {old})"},
+}
+
+
+def baseline_summary(report: Report, lang: str) -> list[str]:
+    """One or two lines saying what changed since the baseline; [] without a baseline."""
+    counts, base = baseline_counts(report), report.baseline
+    if counts is None or base is None:
+        return []
+    words = BASELINE[lang]
+    date = base.audit_date.isoformat() if base.audit_date else "?"
+    lines = [words["summary"].format(source=base.source, date=date, new=counts.new, unchanged=counts.unchanged,
+                                     fixed=counts.fixed)]
+    if counts.score_change is not None and base.score is not None:
+        sign = "+" if counts.score_change > 0 else ""
+        lines.append(words["score"].format(change=f"{sign}{points(counts.score_change)}", old=points(base.score)))
+    return lines
+
+
+def signed(value: float) -> str:
+    """+2, -1.5, 0."""
+    return f"+{points(value)}" if value > 0 else points(value)
