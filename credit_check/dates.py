@@ -1,11 +1,16 @@
 """Dates as bureaus write them: `2024-05-12`, `20240512`, `2024年5月12日`, `2024.5.12`, `2024/5/12`,
 `二〇二四年四月二十八日`, and Excel serial numbers. Pure functions, no I/O.
+
+Only dates in a plausible range (`MIN_YEAR`–`MAX_YEAR`) are dates: `九九九九年十二月三十一日` in a
+ledger is a typing error, not a day that working-day arithmetic could reach.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+
+MIN_YEAR, MAX_YEAR = 1990, 2100  # evidence of a 信用交通县 creation is dated in this range
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -36,7 +41,14 @@ def _cn_number(text: str) -> int:
     return value
 
 
+def plausible(day: dt.date) -> bool:
+    """Within `MIN_YEAR`..`MAX_YEAR`."""
+    return MIN_YEAR <= day.year <= MAX_YEAR
+
+
 def _make(year: int, month: int, day: int) -> dt.date | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -68,9 +80,9 @@ def find_dates(text: str) -> list[tuple[dt.date, int]]:
 def parse_date(value: object) -> dt.date | None:
     """One date from a cell or a string: date/datetime objects, ISO text, Chinese forms, Excel serials."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return value.date() if plausible(value.date()) else None
     if isinstance(value, dt.date):
-        return value
+        return value if plausible(value) else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return excel_serial(float(value))
     if not isinstance(value, str):
@@ -88,7 +100,8 @@ def excel_serial(serial: float) -> dt.date | None:
     """Excel's 1900 date system (serial 1 = 1900-01-01, with its phantom 1900-02-29)."""
     if not 20000 <= serial <= 80000:  # 1954 .. 2119: anything else is not a plausible date here
         return None
-    return dt.date(1899, 12, 30) + dt.timedelta(days=int(serial))
+    day = dt.date(1899, 12, 30) + dt.timedelta(days=int(serial))
+    return day if plausible(day) else None
 
 
 def date_from_name(name: str) -> dt.date | None:
@@ -102,8 +115,8 @@ def month_from_name(name: str) -> tuple[int, int] | None:
     m = _YEAR_MONTH.search(name)
     if not m:
         return None
-    month = int(m.group("m1") or m.group("m2"))
-    return (int(m.group("y")), month) if 1 <= month <= 12 else None
+    month, year = int(m.group("m1") or m.group("m2")), int(m.group("y"))
+    return (year, month) if 1 <= month <= 12 and MIN_YEAR <= year <= MAX_YEAR else None
 
 
 def parse_period(text: str) -> tuple[dt.date, dt.date]:
@@ -116,6 +129,20 @@ def parse_period(text: str) -> tuple[dt.date, dt.date]:
         end = dt.date.fromisoformat(end_text.strip())
     except ValueError:
         raise ValueError("period dates must be YYYY-MM-DD, e.g. 2024-01-01..2024-12-31") from None
+    if not (plausible(start) and plausible(end)):
+        raise ValueError(f"period dates must lie between {MIN_YEAR} and {MAX_YEAR}")
     if end < start:
         raise ValueError("period end is before its start")
     return start, end
+
+
+def parse_day(text: str) -> dt.date:
+    """A YYYY-MM-DD date given on the command line (e.g. --audit-date), in the plausible range;
+    raises ValueError with a readable message."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if not plausible(day):
+        raise ValueError(f"date must lie between {MIN_YEAR} and {MAX_YEAR}: {text}")
+    return day

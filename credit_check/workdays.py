@@ -18,6 +18,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from credit_check.dates import MAX_YEAR, MIN_YEAR
+
 
 class CalendarError(ValueError):
     """A date in a year that neither chinese-calendar nor the user's lists cover."""
@@ -42,6 +44,8 @@ class WorkCalendar:
         self.is_workday = lru_cache(maxsize=8192)(self._is_workday)
 
     def _is_workday(self, day: dt.date) -> bool:
+        if not MIN_YEAR <= day.year <= MAX_YEAR:  # never counted: no schedule, and date.max is near
+            raise CalendarError(day.year)
         if day in self.workdays:
             return True
         if day in self.holidays:
@@ -58,8 +62,10 @@ class WorkCalendar:
         self.is_workday(dt.date(year, 6, 30))
 
     def deadline(self, decision_date: dt.date, n_working_days: int) -> dt.date:
-        """The n-th working day after `decision_date` (the decision day itself is day 0)."""
+        """The n-th working day after `decision_date` (the decision day itself is day 0). A date
+        outside `dates.MIN_YEAR`..`MAX_YEAR` raises `CalendarError`, never `OverflowError`."""
         day, counted = decision_date, 0
+        self.is_workday(decision_date)
         while counted < n_working_days:
             day += dt.timedelta(days=1)
             if self.is_workday(day):
@@ -70,6 +76,8 @@ class WorkCalendar:
         """Working days d with a < d <= b (negative, counted the same way, when b is before a)."""
         if b < a:
             return -self.working_days_between(b, a)
+        self.is_workday(a)
+        self.is_workday(b)
         count, day = 0, a
         while day < b:
             day += dt.timedelta(days=1)
