@@ -66,6 +66,8 @@ ENTRIES_MAX = 20_000
 XML_DEPTH_MAX = 200
 XML_ELEMENTS_MAX = 1_000_000
 OBJECTS_MAX = 200_000  # drawing objects read per page
+SIGNATURES_MAX = 50
+REFERENCES_MAX = 10_000
 PAGE_CHARS_MAX = 100_000
 IMAGE_PIXELS_MAX = 40_000_000
 TOP = 0.42  # the header zone: top 42 % of page 1
@@ -154,8 +156,11 @@ class Package:
             if ends and ends[-1][1] > start_dir:
                 raise OfdError(ErrorKind.CORRUPT, f"ZIP 条目与中央目录重叠：{ends[-1][2][:80]}")
             self._fh.seek(start_dir)
-            if b"PK\x03\x04" in self._fh.read(size - start_dir):
-                raise OfdError(ErrorKind.CORRUPT, "ZIP 中央目录之后还有文件条目（不同软件会读出不同内容）")
+            tail = b""
+            while chunk := self._fh.read(MB):
+                if b"PK\x03\x04" in tail[-3:] + chunk:
+                    raise OfdError(ErrorKind.CORRUPT, "ZIP 中央目录之后还有文件条目（不同软件会读出不同内容）")
+                tail = chunk
 
     def find(self, name: str | None) -> str | None:
         """The member called `name`, letter case aside."""
@@ -664,7 +669,7 @@ def find_header(page: PageData, pkg: Package, scanned: bool) -> Element:
                max(g.x + g.size for ln in red_lines for g in ln), max(g.y for ln in red_lines for g in ln))
         return Element(present=True, reason=f"第1页顶部红色文字“{red_text[:30]}”{rule_note}", page=1, box=frac(box))
     # Red text turned into outlines: several red filled shapes in a wide, centred row.
-    glyph_like = [s for s in page.shapes if is_red(s.fill) and s.box[1] <= zone and 3 <= s.box[3] - s.box[1] <= 40]
+    glyph_like = [s for s in page.shapes if is_red(s.fill) and s.box[1] <= zone and 3 <= s.box[3] - s.box[1] <= 40][:400]
     for seed in glyph_like:
         row = [s for s in glyph_like if min(s.box[3], seed.box[3]) - max(s.box[1], seed.box[1])
                > 0.5 * min(s.box[3] - s.box[1], seed.box[3] - seed.box[1])]
@@ -963,7 +968,10 @@ def _check_references(pkg: Package, sig_dir: str, refs: ET.Element | None, value
     covered: set[str] = set()
     mismatched: list[tuple[str, bytes]] = []
     unreadable = False
-    for ref in refs.findall("Reference"):
+    listed = refs.findall("Reference")
+    if len(listed) > REFERENCES_MAX:
+        return _RefCheck(None, [f"签名列出 {len(listed)} 个受保护文件（上限 {REFERENCES_MAX}），未逐一核对"], [], set())
+    for ref in listed:
         loc = ref.get("FileRef") or ""
         try:
             expected = base64.b64decode(_text_of(ref, "CheckValue") or "", validate=True)
@@ -1010,6 +1018,9 @@ def read_signatures(doc: Document, pages: list[PageData]) -> tuple[list[FoundSig
     entries = listing.findall("Signature")
     if not entries:
         return [], ["Signatures.xml 中没有任何签名（未签章）"]
+    if len(entries) > SIGNATURES_MAX:
+        notes.append(f"共 {len(entries)} 个签名，只检查了前 {SIGNATURES_MAX} 个")
+        entries = entries[:SIGNATURES_MAX]
     page_number = {ref.page_id: ref.number for ref in doc.pages}
     page_of = {ref.member: ref.number for ref in doc.pages if ref.member}
     found: list[FoundSignature] = []

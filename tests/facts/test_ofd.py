@@ -793,3 +793,13 @@ def test_verifies_with_the_pure_python_sm3(tmp_path: Path, key: Key, monkeypatch
     monkeypatch.setattr(smcrypto, "_HASHLIB_SM3", False)
     facts, _ = read(path)
     assert facts.signatures[0].digest_ok is True and facts.signatures[0].signature_ok is True
+
+
+def test_caps_on_elements_and_signatures(tmp_path: Path, key: Key, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sign(sign(build([page_xml("".join(GONGWEN))]), key), key)
+    monkeypatch.setattr(ofd, "SIGNATURES_MAX", 1)
+    facts, _ = read(write(tmp_path / "two.ofd", files))
+    assert len(facts.signatures) == 1 and any("只检查了前 1 个" in n for n in facts.notes)
+    monkeypatch.setattr(ofd, "XML_ELEMENTS_MAX", 5)
+    kind, error = failed(write(tmp_path / "many.ofd", files))
+    assert kind is ErrorKind.CORRUPT and "元素超过" in error
