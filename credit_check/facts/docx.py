@@ -9,6 +9,7 @@ numbers are approximate. A password-protected DOCX is an OLE container and canno
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -199,9 +200,12 @@ def _pixels(pic: Picture) -> tuple[np.ndarray, float] | None:
 
 def _header(body: Body, header_red: str) -> Element:
     top = [(i, p) for i, p in enumerate(body.paras) if p[1].strip()][:HEADER_PARAGRAPHS]
-    red = "".join(p[2] for _, p in top).strip() or header_red.strip()
-    if len(red) >= 4:
-        return Element(present=True, reason=f"第1页顶部红色文字“{red[:30]}”", page=1)
+    red = "\n".join(p[2] for _, p in top).strip() or header_red.strip()
+    red_is_title = False
+    if len(red.replace("\n", "")) >= 4:
+        if gongwen.names_organ(red):
+            return Element(present=True, reason=f"第1页顶部红色文字“{red.replace(chr(10), '')[:30]}”", page=1)
+        red_is_title = True  # red, but a title or slogan: a header picture may still be there
     last_top = top[-1][0] if top else 0
     for pic in body.pictures:
         if pic.para > last_top or pic.width_mm < 60:
@@ -213,6 +217,9 @@ def _header(body: Body, header_red: str) -> Element:
         paper = np.full((px[0].shape[0] * 2, *px[0].shape[1:]), 255, dtype=np.uint8)
         if pixels.find_red_header(np.vstack([px[0], paper]), px[1]):
             return Element(present=True, reason="第1页顶部红色发文机关标志（图片）", page=1)
+    if red_is_title:
+        return Element(present=False, page=1, reason=(
+            f"第1页顶部的红色文字“{red.replace(chr(10), '')[:30]}”不是发文机关标志（应为机关全称或“某某文件”）"))
     return Element(present=False, reason="第1页顶部没有红色发文机关标志", page=1)
 
 
@@ -252,6 +259,32 @@ def _page_count(path: Path, breaks: int) -> int:
     return breaks
 
 
+_CORE_DATE = {"created": re.compile(r"<dcterms:created\b[^>]*>([^<]*)<"),
+              "modified": re.compile(r"<dcterms:modified\b[^>]*>([^<]*)<")}
+
+
+def _properties(path: Path) -> dict[str, Any]:
+    """created / modified (docProps/core.xml, W3CDTF: aware when the zone is given) and producer
+    (docProps/app.xml Application, e.g. "Microsoft Office Word", "WPS Office_11.1.0…")."""
+    out: dict[str, Any] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            core = zf.read("docProps/core.xml").decode("utf-8", "ignore") if "docProps/core.xml" in names else ""
+            app = zf.read("docProps/app.xml").decode("utf-8", "ignore") if "docProps/app.xml" in names else ""
+    except Exception:
+        return out
+    for name, pattern in _CORE_DATE.items():
+        m = pattern.search(core)
+        try:
+            out[name] = dt.datetime.fromisoformat(m.group(1).strip()) if m else None
+        except ValueError:  # a date some tool wrote badly is no date
+            out[name] = None
+    m = re.search(r"<Application>([^<]*)</Application>", app)
+    out["producer"] = m.group(1).strip()[:200] or None if m else None
+    return out
+
+
 def extract(path: Path, options: ExtractOptions) -> Extracted:
     with path.open("rb") as fh:
         if fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -271,5 +304,6 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     facts, issued_on = gongwen.document_facts(
         pages=pages, page_count=_page_count(path, last), scanned=False, header=_header(body, header_red),
         seal=_seal(body), ocr_state=False, text_known=True, from_ocr=False)
+    facts = facts.model_copy(update=_properties(path))
     return Extracted(kind=Kind.DOCUMENT, facts=facts, pages=tuple(pages), content_date=issued_on,
                      content_date_source="text" if issued_on else None)

@@ -16,6 +16,7 @@ It also offers `ocr_image_text` to other extractors (PNG screenshots, photos of 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -38,6 +39,30 @@ class Element:
     box: tuple[float, float, float, float] | None = None  # left, top, right, bottom as page fractions
     blank: bool | None = None  # seals only: covers no text (空白印章)
     electronic: bool = False  # seals only: an electronic seal (a signature with a seal picture), not ink
+
+
+# A red header (发文机关标志) is the issuing organ's name, often followed by 文件: "…局文件",
+# "…委员会", "…人民政府办公室". Red text that names no organ — a contract or brochure title, a
+# telegram cover (…发电), an activity slogan — is red, but not a header.
+ORGAN_END = re.compile(r"(文件|局|委员会|人民政府|政府|办公室|办公厅|中心|大队|支队|厅|部|委|党组|党委|工委|纪委"
+                       r"|院|所|站|处|科|队|协会|小组)$")
+_BLANKS = re.compile(r"[\s\u3000]+")
+
+
+def names_organ(text: str) -> bool:
+    """True when red header text names an organ: a line, or consecutive lines joined (a long
+    name set over two lines), ends like an organ's name."""
+    lines = [_BLANKS.sub("", ln) for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    whole = "".join(lines)
+    if len(whole) >= 4 and ORGAN_END.search(whole):
+        return True
+    for i in range(len(lines)):
+        for j in range(i + 1, min(len(lines), i + 3) + 1):
+            joined = "".join(lines[i:j])
+            if len(joined) >= 4 and ORGAN_END.search(joined):
+                return True
+    return False
 
 
 def undetermined(reason: str) -> Element:

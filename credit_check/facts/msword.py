@@ -897,9 +897,6 @@ def parse(o: olefile.OleFileIO, wd: bytes, fib: Fib) -> WordDoc:
 
 
 # ----------------------------------------------------------------------------------- facts
-# What the red text at the top must end with to be an organ's header (发文机关标志): "…文件" or an
-# organ name. A red contract title (…合同) or a telegram cover (…发电) is red but not a header.
-ORGAN_END = re.compile(r"(文件|局|委员会|政府|办公室|办公厅|中心|大队|支队|厅|部|委|党组|党委|工委|纪委|院|所|站|处|科|队|协会)$")
 # A number line whose sequence number was never filled in: 苏发改党〔2012〕 号, （2012）苏发改 字第 号.
 BLANK_NUMBER = re.compile(
     r"^(?:[\u4e00-\u9fffA-Za-z]{1,15}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?"
@@ -919,11 +916,8 @@ def header_element(body: docx.Body, header_red: str) -> gongwen.Element:
     red_text = "".join(reds)
     if len(red_text) < 4:
         return docx._header(body, header_red)
-    for i in range(len(reds)):
-        for j in range(i + 1, len(reds) + 1):
-            joined = "".join(reds[i:j])
-            if len(joined) >= 4 and ORGAN_END.search(joined):
-                return gongwen.Element(present=True, reason=f"第1页顶部红色文字“{joined[:30]}”", page=1)
+    if gongwen.names_organ("\n".join(reds)):  # one rule for every reader: red text must name an organ
+        return gongwen.Element(present=True, reason=f"第1页顶部红色文字“{red_text[:30]}”", page=1)
     plain = docx.Body(paras=[(n, t, "") for n, t, _ in body.paras], pictures=body.pictures)
     by_picture = docx._header(plain, "")
     if by_picture.present:

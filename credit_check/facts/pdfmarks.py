@@ -11,7 +11,7 @@ import re
 
 import pypdfium2 as pdfium
 
-from credit_check.facts import pixels
+from credit_check.facts import gongwen, pixels
 from credit_check.facts.gongwen import Element
 from credit_check.facts.pdfpage import MM, PageObjects, Rect, RenderTooLarge, cluster, render_region
 
@@ -48,6 +48,10 @@ def find_header(doc: pdfium.PdfDocument, objs: PageObjects, scanned: bool, colou
         box = (min(r[0] for r, _ in top_red), min(r[1] for r, _ in top_red),
                max(r[2] for r, _ in top_red), max(r[3] for r, _ in top_red))
         text = "".join(t for _, t in top_red).strip()
+        lines = "\n".join(t for _, t in sorted(top_red, key=lambda rt: (-rt[0][3], rt[0][0])))
+        if (box[2] - box[0] >= 30 * MM or len(text) >= 4) and not (rules or gongwen.names_organ(lines)):
+            return Element(present=False, page=1, reason=(
+                f"第1页顶部的红色文字“{text[:30]}”不是发文机关标志（应为机关全称或“某某文件”，其下常有红色分隔线）"))
         if box[2] - box[0] >= 30 * MM or len(text) >= 4:
             where = f"第1页顶部红色文字“{text[:30]}”" + ("，下有红色分隔线" if rules else "")
             return Element(present=True, reason=where, page=1, box=_frac(box, objs))

@@ -12,7 +12,9 @@ from PIL import Image, ImageDraw
 
 from credit_check.catalogue import load_catalogue
 from credit_check.classify import decide_issued
-from credit_check.facts import docnumber, gongwen, pixels
+from credit_check.facts import ExtractOptions, docnumber, extract, gongwen, pixels
+from credit_check.facts.gongwen import names_organ
+from credit_check.facttypes import DocumentFacts
 from tests.builders.documents import RED, bar_chart, header_image, pie_chart, seal_image
 
 
@@ -189,3 +191,36 @@ def test_decide_issued_number_overrides_and_task(tmp_path: Path) -> None:
     task = catalogue.tasks[0].model_copy(update={"issued": False})
     assert decide_issued(path="y/关于X的通知.pdf", title="关于X的通知", text="", doc_number=None, task=task,
                          catalogue=catalogue) is False
+
+
+@pytest.mark.parametrize(("red", "organ"), [
+    ("济南市莱芜区城乡交通运输局文件", True), ("江 苏 省 能 源 局 文 件", True),
+    ("江 苏 省 发 展 和 改 革\n委 员 会", True), ("莱芜区人民政府办公室", True),
+    ("江苏省机关单位发电", False), ("北京幻想科技销售合同", False), ("智慧交通产品手册", False),
+    ("信用交通宣传月", False), ("局", False),
+])
+def test_red_text_counts_as_a_header_only_when_it_names_an_organ(red: str, organ: bool) -> None:
+    assert names_organ(red) is organ
+
+
+def test_a_brochure_title_in_red_is_not_a_red_header(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "brochure.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFillColorRGB(0.85, 0.05, 0.05)
+    c.setFont("STSong-Light", 30)
+    c.drawCentredString(A4[0] / 2, 760, "智慧交通信用产品手册")
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont("STSong-Light", 14)
+    for i, line in enumerate(["产品介绍", "本手册介绍信用监管平台的主要功能。", "一、平台概述", "二、功能模块"]):
+        c.drawString(80, 700 - 26 * i, line)
+    c.save()
+    facts = extract(path, ExtractOptions(ocr=False)).facts
+    assert isinstance(facts, DocumentFacts)
+    assert facts.red_header is False and "不是发文机关标志" in (facts.red_header_reason or "")
