@@ -17,6 +17,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from credit_check.textclean import fix_surrogates, visible_name
+
 # Written by `credit-check init` into each folder; describes what the folder needs, is not evidence.
 NOTE_NAME = "_材料要求.txt"
 
@@ -71,7 +73,14 @@ def task_id_of(name: str, known: Collection[str], aliases: Mapping[str, str] | N
 
 
 def display_name(raw: str) -> tuple[str, str | None]:
-    """A readable NFC name, and "gbk" when it had to be recovered from GBK bytes."""
+    """A readable NFC name, and "gbk" when it had to be recovered from GBK bytes. Control
+    characters are shown as their control pictures (ESC as ␛: a name cannot act on a terminal or
+    break an XML report), lone surrogates as U+FFFD (`textclean.visible_name`)."""
+    shown, encoding = _decoded_name(raw)
+    return visible_name(shown), encoding
+
+
+def _decoded_name(raw: str) -> tuple[str, str | None]:
     if any("\udc80" <= ch <= "\udcff" for ch in raw):  # undecodable bytes kept by surrogateescape
         data = raw.encode("utf-8", "surrogateescape")
         for codec in ("gb18030", "big5"):
@@ -83,7 +92,7 @@ def display_name(raw: str) -> tuple[str, str | None]:
     fixed = _unmojibake(raw)
     if fixed is not None:
         return unicodedata.normalize("NFC", fixed), "gbk"
-    return unicodedata.normalize("NFC", raw), None
+    return unicodedata.normalize("NFC", fix_surrogates(raw)), None
 
 
 def _unmojibake(name: str) -> str | None:

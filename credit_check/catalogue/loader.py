@@ -16,6 +16,60 @@ class CatalogueError(Exception):
     """A catalogue that cannot be used. The message is complete and user-facing."""
 
 
+MAX_YAML_CHARS = 5_000_000  # a catalogue is ~50 KB, a waivers file less
+MAX_YAML_DEPTH = 64  # nesting of mappings and lists; the catalogue needs 6
+MAX_YAML_NODES = 1_000_000  # nodes after expanding aliases (a "billion laughs" file has 10⁹)
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 5 times faster
+
+
+class YamlTooComplex(ValueError):
+    """A YAML text nested too deep, too large, or expanding to too many nodes through aliases.
+    The message says which limit and where; a `ValueError` (callers already report those)."""
+
+
+def safe_yaml_load(text: str, what: str = "YAML") -> Any:
+    """`yaml.safe_load(text)` after a pass over its events that refuses (`YamlTooComplex`) a text
+    longer than `MAX_YAML_CHARS`, nested deeper than `MAX_YAML_DEPTH` (PyYAML builds nested nodes
+    recursively: 20,000 levels end in RecursionError) or whose aliases expand to more than
+    `MAX_YAML_NODES` nodes. The event pass is iterative, so it cannot overflow the stack itself.
+    `what` names the text in messages (a file name). Syntax errors raise `yaml.YAMLError`."""
+    if len(text) > MAX_YAML_CHARS:
+        raise YamlTooComplex(f"{what}: 文件过大 / too large ({len(text)} characters; at most {MAX_YAML_CHARS})")
+    sizes: dict[str, int] = {}
+    stack: list[tuple[str | None, int]] = []
+    total = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        size = 0
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_YAML_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                raise YamlTooComplex(f"{what}: line {line}: 嵌套过深 / nested deeper than {MAX_YAML_DEPTH} levels; "
+                                     "a catalogue or waivers file needs only a few")
+            stack.append((event.anchor, 1))
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = stack.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(event.anchor or "", 1)
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = size
+        if stack:
+            parent_anchor, count = stack[-1]
+            stack[-1] = (parent_anchor, count + size)
+        else:
+            total += size
+        if total + sum(count for _, count in stack[-1:]) > MAX_YAML_NODES or size > MAX_YAML_NODES:
+            raise YamlTooComplex(f"{what}: 别名展开后过大 / aliases expand to more than {MAX_YAML_NODES} nodes")
+    try:
+        return yaml.load(text, Loader=_LOADER)  # a safe loader (SafeLoader or CSafeLoader)
+    except RecursionError:  # not reached after the depth check; kept as a guard
+        raise YamlTooComplex(f"{what}: 嵌套过深 / nested too deep") from None
+
+
 def default_catalogue_path() -> Path:
     """The catalogue shipped in the package (falls back to the checkout's top-level file)."""
     shipped = resources.files("credit_check").joinpath("indicators.yaml")
@@ -61,9 +115,11 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     except OSError as exc:
         raise CatalogueError(f"目录文件无法读取 / cannot read catalogue {path}: {exc.strerror or exc}") from None
     try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
+        data = safe_yaml_load(raw.decode("utf-8-sig"), str(path))
     except UnicodeDecodeError:
         raise CatalogueError(f"{path}: 不是 UTF-8 编码 / not UTF-8 text; save the file as UTF-8") from None
+    except YamlTooComplex as exc:
+        raise CatalogueError(f"{exc}. 修改建议 / fix: write the catalogue as in docs/catalogue.md") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
