@@ -7,8 +7,11 @@ One concern: turning (`Discovered`, `Extracted`) pairs into `EvidenceFile`s —
 - personal data masked in everything that came from the evidence: the path and the evidence-text
   fields of the facts (`facttypes.mask_facts`), never hashes or numbers.
 
-Page texts and sheet cells stay unmasked in memory: the personal-data check must see them. They
-never reach a report (the pipeline drops them) and reporters mask what findings quote.
+Page texts and sheet cells arrive cleaned (`textclean.clean_extracted`, in the reader's worker):
+NFKC, no lone surrogates or control characters, and every personal-data value pseudonymised —
+its hidden digits replaced so that it is still found, as the same kind, at the same place, with
+the same masked form, by the personal-data check, while no full number exists anywhere after the
+reader. They never reach a report (the pipeline drops them) and reporters mask what findings quote.
 """
 
 from __future__ import annotations
