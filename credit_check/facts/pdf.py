@@ -8,12 +8,18 @@ costs three OCR passes, not a hundred), and the facts say which pages were read.
 Born-digital pages are judged from their drawing instructions (red text and red drawings in the
 content stream, pictures); only small regions that may hold a seal or a pasted header picture are
 rendered, at 60–100 dpi. Scanned pages are rendered whole at the same low resolution.
+
+Signed PDFs: the signatures, their coverage and verification come from `pdfsig`; a visible
+signature is an electronic seal. The file's own metadata (Info dictionary, XMP when Info lacks a
+field) gives `created`, `modified` and `producer` (the authoring program, then the PDF producer).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
+import re
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,7 +30,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from credit_check.dates import find_dates
-from credit_check.facts import gongwen, ocr, pdfmarks
+from credit_check.facts import gongwen, ocr, pdfmarks, pdfsig
 from credit_check.facts.gongwen import Element
 from credit_check.facts.pdfpage import page_objects, render_region
 from credit_check.facttypes import DocumentFacts, ErrorKind
@@ -137,10 +143,74 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
     if doc is None and reader is None:
         return Extracted.failed(Kind.DOCUMENT, ErrorKind.CORRUPT, "PDF")
     try:
-        return _extract(reader, doc, options)
+        result = _extract(reader, doc, options)
     finally:
         if doc is not None:
             doc.close()
+    if reader is None or not isinstance(result.facts, DocumentFacts) or result.error is not None:
+        return result
+    facts = result.facts.model_copy(update=_provenance(reader))
+    return result.model_copy(update={"facts": _signed(reader, path, facts)})
+
+
+def _signed(reader: Any, path: Path, facts: DocumentFacts) -> DocumentFacts:
+    """`facts` with the PDF's signatures and the electronic seal they make."""
+    try:
+        found = pdfsig.read(reader, path=path)
+    except Exception as exc:  # a damaged form tree must not cost the file its other facts
+        return facts.model_copy(update={"notes": (*facts.notes, f"无法读取电子签名（{type(exc).__name__}）")})
+    return pdfsig.apply(facts, found)
+
+
+_XMP = {field: re.compile(rf"{tag}\s*(?:=\s*[\"']([^\"']*)|>([^<]*)<)".encode())
+        for field, tag in (("created", "xmp:CreateDate"), ("modified", "xmp:ModifyDate"),
+                           ("producer", "pdf:Producer"), ("creator", "xmp:CreatorTool"))}
+
+
+def _xmp(reader: Any) -> dict[str, str]:
+    """CreateDate, ModifyDate, Producer, CreatorTool of the XMP packet, as written."""
+    try:
+        data = reader.trailer["/Root"]["/Metadata"].get_object().get_data()[:200_000]
+    except Exception:
+        return {}
+    out: dict[str, str] = {}
+    for name, pattern in _XMP.items():
+        for m in pattern.finditer(data):
+            text = (m.group(1) or m.group(2) or b"").decode("utf-8", "replace").strip()
+            if text:
+                out[name] = text
+                break
+    return out
+
+
+def _iso(text: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text.strip()) if text else None
+    except ValueError:
+        return None
+
+
+def _provenance(reader: Any) -> dict[str, Any]:
+    """created / modified / producer from the Info dictionary, else from XMP. Bad dates are None."""
+    try:
+        info = reader.trailer["/Info"].get_object() if "/Info" in reader.trailer else {}
+        info = {k: str(info[k]) for k in ("/CreationDate", "/ModDate", "/Producer", "/Creator") if info.get(k)}
+    except Exception:
+        info = {}
+    xmp: dict[str, str] | None = None
+
+    def from_xmp(name: str) -> str | None:
+        nonlocal xmp
+        if xmp is None:
+            xmp = _xmp(reader)
+        return xmp.get(name)
+
+    created = pdfsig.parse_pdf_date(info.get("/CreationDate")) or _iso(from_xmp("created"))
+    modified = pdfsig.parse_pdf_date(info.get("/ModDate")) or _iso(from_xmp("modified"))
+    tools = [info.get("/Creator") or from_xmp("creator"), info.get("/Producer") or from_xmp("producer")]
+    names = [t.strip().replace("\x00", "") for t in tools if t and t.strip()]
+    producer = " / ".join(dict.fromkeys(names))[:200] or None
+    return {"created": created, "modified": modified, "producer": producer}
 
 
 def _extract(reader: Any, doc: pdfium.PdfDocument | None, options: ExtractOptions) -> Extracted:
