@@ -50,4 +50,6 @@ def render_output(name: str, report: Report, lang: str, output: Path | None = No
         return BINARY[name](report, lang)
     if name == "html" and root is not None:
         return html.render(report, lang, link_base=link_base(root, output))
+    if name == "sarif" and root is not None:
+        return sarif.render(report, lang, root_uri=root.absolute().as_uri())
     return FORMATS[name](report, lang)

@@ -10,14 +10,19 @@ Layout (one `<testsuites>` root; its counts are the sums of its suites):
   text); `unknown` is skipped (the check could not decide).
 - suite "加分项" / "bonus": a testcase per bonus item; `met` and `partial` pass, `missing` and
   `unknown` are skipped (an unclaimed bonus is no failure).
+- suite "扣分项" / "deductions": a testcase per deduction item D1…D7, named "D6 <title>": it
+  fails when an open (not waived) finding of the item deducts points or is an error, the message
+  saying how many and how many points; otherwise it passes, listing any warnings in
+  `<system-out>`. D1's case is type "D1" so a disqualification stands out.
 - suite "问题" / "findings": a testcase per file that has findings or could not be read, plus
   one per task for findings without a file (named "4.1 （不涉及具体文件）"). A file that could
   not be read is an `<error>`; otherwise any error-severity finding makes a `<failure>`;
   warnings and notes alone pass and are listed in `<system-out>`. The file path is the testcase name and its `file` attribute (GitLab shows it).
 
-Classnames are ASCII ("credit_check.tasks.indicator_1", "credit_check.findings") because Jenkins
-splits a classname at its last dot into package and class. Times are 0: the audit is not timed
-per item.
+Classnames are ASCII ("credit_check.tasks.indicator_1", "credit_check.deductions",
+"credit_check.findings") because Jenkins splits a classname at its last dot into package and
+class. Times are 0: the audit is not timed per item. The document starts with
+`<?xml version="1.0" encoding="UTF-8"?>`.
 """
 
 from __future__ import annotations
@@ -34,14 +39,14 @@ WORDS = {
         "score": "总分", "bonus": "加分项", "findings": "问题", "total": "总分", "eligible": "验收资格",
         "below": "未达到合格线", "disqualified": _labels.DISQUALIFIED["zh"],
         "no-file": "（不涉及具体文件）", "unreadable": "无法读取", "fix": "修改建议：",
-        "pass-mark": "合格线",
+        "pass-mark": "合格线", "deductions": "扣分项", "deducted": "{n} 条问题，扣 {points} 分",
     },
     "en": {
         "score": "score", "bonus": "bonus", "findings": "findings", "total": "total score",
         "eligible": "eligibility", "below": "below the pass mark",
         "disqualified": _labels.DISQUALIFIED["en"],
         "no-file": "(no particular file)", "unreadable": "could not be read", "fix": "Fix: ",
-        "pass-mark": "pass mark",
+        "pass-mark": "pass mark", "deductions": "deductions", "deducted": "{n} findings, {points} points deducted",
     },
 }
 
@@ -69,11 +74,29 @@ def render(report: Report, lang: str = "zh") -> str:
     if report.bonus:
         _suite(root, words["bonus"], "credit_check.bonus",
                [(_task_name(b), _task_outcome(b, lang, bonus=True), None) for b in report.bonus])
+    _suite(root, words["deductions"], "credit_check.deductions", _deduction_cases(report, lang))
     _suite(root, words["findings"], "credit_check.findings", _finding_cases(report, lang))
     _count(root, root.findall("testsuite"))
     _labels.clean_tree(root)
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _deduction_cases(report: Report, lang: str) -> list[_Case]:
+    words = WORDS[lang]
+    cases: list[_Case] = []
+    for row in _labels.deduction_rows(report):
+        mine = [f for f in report.findings if f.rule == row.rule and f.waived is None]
+        failing = [f for f in mine if f.deduction or f.severity is Severity.ERROR]
+        text = "\n".join(_finding_line(f, lang) for f in mine)
+        name = f"{row.rule} {_labels.rule_title(row.rule, lang)}".strip()
+        if failing:
+            message = words["deducted"].format(n=len(failing), points=_labels.points(abs(row.points)))
+            outcome = _Outcome(kind="failure", message=message, type=row.rule, text=text)
+        else:
+            outcome = _Outcome(out=text)
+        cases.append((name, outcome, None))
+    return cases
 
 
 _Case = tuple[str, _Outcome, str | None]  # name, outcome, file

@@ -1,27 +1,37 @@
-"""SARIF 2.1.0 output (`--format sarif`): findings for code-scanning viewers and CI dashboards.
+"""SARIF 2.1.0 output (`--sarif FILE`, `--format sarif`): findings for code scanning (GitHub,
+GitLab, the VS Code SARIF viewer) and CI dashboards.
 
 One run of the tool "credit-check". Each finding is a result whose `ruleId` joins the rule and
-its sub-check ("D6/seal"; just "read-error" when they coincide); the distinct ids are listed as
-rules with a short description. Severity maps to `level`: error → error, warning → warning,
-info → note. `message.text` is the message followed by the fix.
+its sub-check ("D6/seal"; just "read-error" when they coincide). Every rule id that occurs is a
+rule with a `name` ("D6-seal"), a short description (the deduction item's title and the id), a
+full description (what the sub-check finds, from its check's documentation) and `help` as text
+and Markdown (the check's whole documentation, as `credit-check explain` prints it), its default
+level the most severe seen. Severity maps to `level`: error → error, warning → warning, info →
+note. `message.text` is the message followed by the fix.
+
+Identity: `partialFingerprints["credit-check/v1"]` and `fingerprints["credit-check/v2"]` hold
+the finding's fingerprint (`credit_check.fingerprint`: rule, check, place and evidence, never the
+wording), so code scanning keeps an alert's history across uploads.
 
 Locations: the file path relative to the evidence root, percent-encoded (RFC 3986), against the
-base id `EVIDENCE`; `originalUriBaseIds.EVIDENCE` is the root as a file URI when the root is an
-absolute path. Pages are not lines, so a page goes to `properties.page` instead of a region.
-Findings without a path have no location. Files that could not be read are listed, like a
-scanner's skipped files, as tool execution notifications (as well as their `read-error`
-results). The score, period and root are in `run.properties`.
+base id `EVIDENCE`, which `originalUriBaseIds` always declares: the root as a `file:` URI when it
+is known (`root_uri`, given by the CLI, or the root itself when absolute), else a description of
+it. Pages are not lines, so a page goes to `properties.page` instead of a region. A finding about
+a task as a whole is located at the task's folder, or at the root when the task has no folder,
+and names the task in `logicalLocations`. Files that could not be read are also tool execution
+notifications. The score, period and root are in `run.properties`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
+import re
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
+from credit_check.fingerprint import all_of
 from credit_check.model import Finding, Report, Severity
 from credit_check.reporters import _labels
 
@@ -30,11 +40,17 @@ BASE_ID = "EVIDENCE"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _RANK = {"note": 0, "warning": 1, "error": 2}
 FIX_LABEL = {"zh": "修改建议：", "en": "Fix: "}
+BASE_LABEL = {"zh": "材料目录", "en": "evidence folder"}
+EXPLAIN = {"zh": "详细说明", "en": "More"}
 
 
-def render(report: Report, lang: str = "zh") -> str:
+def render(report: Report, lang: str = "zh", *, root_uri: str | None = None) -> str:
+    """The SARIF log; `root_uri` is the evidence root as an absolute `file:` URI when the caller
+    knows it (the report's root may be relative)."""
     lang = _labels.check_lang(lang)
     rules = _rules(report.findings, lang)
+    folders = {t.id: t.folder for t in (*report.tasks, *report.bonus) if t.folder}
+    prints = all_of(report.findings)
     rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
     artifact_index = {f.path: i for i, f in enumerate(report.files)}
     run: dict[str, Any] = {
@@ -71,12 +87,13 @@ def render(report: Report, lang: str = "zh") -> str:
             }
             for f in report.files
         ],
-        "results": [_result(f, lang, rule_index, artifact_index) for f in report.findings],
+        "results": [_result(f, fp, lang, rule_index, artifact_index, folders)
+                    for f, fp in zip(report.findings, prints, strict=True)],
         "properties": _run_properties(report),
     }
-    base = _root_uri(report.root)
-    if base is not None:
-        run["originalUriBaseIds"] = {BASE_ID: {"uri": base}}
+    base = root_uri or _root_uri(report.root)
+    described = {"description": {"text": f"{BASE_LABEL[lang]}: {report.root}"}}
+    run["originalUriBaseIds"] = {BASE_ID: {"uri": _slash(base), **described} if base else described}
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -84,26 +101,73 @@ def render(report: Report, lang: str = "zh") -> str:
 def _rules(findings: tuple[Finding, ...], lang: str) -> list[dict[str, Any]]:
     """One descriptor per distinct rule id, sorted; default level = the most severe level seen."""
     levels: dict[str, str] = {}
+    sources: dict[str, str] = {}
     for finding in findings:
         rid, level = _labels.rule_id(finding), LEVEL[finding.severity]
         current = levels.get(rid)
         if current is None or _RANK[level] > _RANK[current]:
             levels[rid] = level
+        if finding.source:
+            sources.setdefault(rid, finding.source)
     rules = []
     for rid in sorted(levels):
-        rule = rid.split("/", 1)[0]
+        rule, _, check = rid.partition("/")
         title = _labels.rule_title(rule, lang)
-        text = f"{title} ({rid})" if title else rid
+        short = f"{title} ({rid})" if title else rid
+        doc = _documentation(sources.get(rid, ""), rule)
+        full = _bullet(doc, check or rule) or title or rid
+        text = (doc or full) + f"\n\n{EXPLAIN[lang]}: ``credit-check explain {rid}``"
         rules.append({
             "id": rid,
-            "shortDescription": {"text": text},
+            "name": re.sub(r"[^A-Za-z0-9]+", "-", rid).strip("-") or "rule",
+            "shortDescription": {"text": short},
+            "fullDescription": {"text": _plain(full)},
+            "help": {"text": _plain(text), "markdown": _markdown(text)},
             "defaultConfiguration": {"level": levels[rid]},
-            "properties": {"rule": rule, "check": rid.split("/", 1)[-1]},
+            "properties": {"rule": rule, "check": check or rule, "tags": [rule]},
         })
     return rules
 
 
-def _result(finding: Finding, lang: str, rule_index: dict[str, int], artifacts: dict[str, int]) -> dict[str, Any]:
+def _documentation(source: str, rule: str) -> str:
+    """The documentation of the check that produced a rule's findings (its module docstring, as
+    `credit-check explain` prints it); the task evaluation's for `evidence`."""
+    from credit_check import evaluate
+    from credit_check.checks import CHECKS, EVIDENCE_SOURCE
+
+    if source == EVIDENCE_SOURCE or rule == "evidence":
+        return (evaluate.__doc__ or "").strip()
+    module = CHECKS.get(source)
+    return ((module.__doc__ if module is not None else "") or "").strip()
+
+
+def _bullet(doc: str, check: str) -> str:
+    """The bullet of `doc` that documents sub-check `check` ("- `seal` (error): …"), joined."""
+    lines = doc.splitlines()
+    head = re.compile(rf"^\s*[-*]\s+``?{re.escape(check)}``?[\s(:：]")
+    for i, line in enumerate(lines):
+        if head.match(line):
+            indent = len(line) - len(line.lstrip())
+            parts = [line.strip().lstrip("-* ").strip()]
+            for more in lines[i + 1:]:
+                if not more.strip() or more.lstrip().startswith(("- ", "* ")) or len(more) - len(more.lstrip()) <= indent:
+                    break
+                parts.append(more.strip())
+            return " ".join(parts)
+    return ""
+
+
+def _plain(text: str) -> str:
+    return text.replace("``", "").replace("`", "").replace("**", "")
+
+
+def _markdown(text: str) -> str:
+    """reStructuredText-ish docstrings as Markdown: ``code`` → `code`; no raw HTML."""
+    return text.replace("``", "`").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _result(finding: Finding, fingerprint: str, lang: str, rule_index: dict[str, int], artifacts: dict[str, int],
+            folders: dict[str, str]) -> dict[str, Any]:
     rid = _labels.rule_id(finding)
     text = _labels.message(finding, lang)
     fix = _labels.fix(finding, lang)
@@ -117,8 +181,10 @@ def _result(finding: Finding, lang: str, rule_index: dict[str, int], artifacts: 
     }
     if finding.path is not None:
         result["locations"] = [_location(finding.path, artifacts)]
-    else:  # about the tree as a whole (a task with no folder): the root, so strict viewers accept it
-        result["locations"] = [{**_location("./", artifacts),
+    else:  # about a task as a whole: its folder, else the root (strict viewers want a location)
+        folder = folders.get(finding.task or "")
+        where = folder.rstrip("/") + "/" if folder else "./"
+        result["locations"] = [{**_location(where, artifacts),
                                 "logicalLocations": [{"name": finding.task or finding.rule, "kind": "module"}]}]
     if finding.related:
         result["relatedLocations"] = [
@@ -126,8 +192,10 @@ def _result(finding: Finding, lang: str, rule_index: dict[str, int], artifacts: 
         ]
     if finding.waived:
         result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": finding.waived}]
-    identity = "\x1f".join((rid, finding.path or "", str(finding.page), finding.message))
-    result["fingerprints"] = {"credit-check/v1": hashlib.sha256(identity.encode()).hexdigest()}
+    result["partialFingerprints"] = {"credit-check/v1": fingerprint}
+    result["fingerprints"] = {"credit-check/v2": fingerprint}
+    if finding.baseline in ("new", "unchanged"):
+        result["baselineState"] = finding.baseline
     properties: dict[str, Any] = {"task": finding.task, "deduction": finding.deduction}
     if finding.page is not None:
         properties["page"] = finding.page
@@ -144,6 +212,10 @@ def _artifact_location(path: str, artifacts: dict[str, int]) -> dict[str, Any]:
     if path in artifacts:
         location["index"] = artifacts[path]
     return location
+
+
+def _slash(uri: str) -> str:
+    return uri if uri.endswith("/") else uri + "/"
 
 
 def _root_uri(root: str) -> str | None:

@@ -105,10 +105,13 @@ def render(report: Report, lang: str = "zh", *, color: bool = False, width: int 
     """The report as text for a terminal; ANSI colours when `color`. The to-do list shows each
     finding once with all its units; `unit` narrows it to that unit's items (`todo.NO_UNIT` for
     the items no unit is named for); at most `max_items` entries are printed."""
+    from credit_check.textclean import safe_model
+
+    report = safe_model(report)  # names and messages cannot carry escape sequences or control characters
     t = _LABELS["en" if lang == "en" else "zh"]
     buf = io.StringIO()
     con = Console(file=buf, force_terminal=color, color_system="standard" if color else None, width=width,
-                  highlight=False, emoji=False)
+                  highlight=False, emoji=False, markup=False)  # '[bold]' in a file name is text, not style
     s = report.score
     con.print(Text(t["title"], style="bold"))
     con.print(f"{t['root']}: {report.root}    {t['period']}: {report.period.start} .. {report.period.end}")

@@ -9,11 +9,14 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
+from credit_check.fingerprint import all_of
 from credit_check.model import Report, Severity
 from credit_check.reporters import sarif
 from tests.builders.reports import build_report, with_odd_names
+from tests.conftest import SARIF_SCHEMA
 
-SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
+# The shared copy of the OASIS schema when it is beside the checkout, else the one in tests/data.
+SCHEMA = SARIF_SCHEMA if SARIF_SCHEMA.is_file() else Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
 # RFC 3986 URI-reference characters: unreserved, reserved, and %XX escapes only.
 URI_CHARS = re.compile(r"^(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-F]{2})*$")
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -89,8 +92,11 @@ def test_windows_and_relative_roots() -> None:
     assert base.startswith("file:///D:/") and base.endswith("/") and URI_CHARS.match(base)
     relative = build_report().model_copy(update={"root": "evidence"})
     run = _run(relative)
-    assert "originalUriBaseIds" not in run  # no honest absolute URI for it
+    # Always declared; without an absolute URI for it, the base is described, not invented.
+    assert run["originalUriBaseIds"]["EVIDENCE"] == {"description": {"text": "材料目录: evidence"}}
     assert run["properties"]["root"] == "evidence"
+    given = json.loads(sarif.render(relative, root_uri="file:///home/u/evidence"))["runs"][0]
+    assert given["originalUriBaseIds"]["EVIDENCE"]["uri"] == "file:///home/u/evidence/"
 
 
 def test_page_goes_into_properties_not_a_region() -> None:
@@ -136,9 +142,42 @@ def test_related_paths_and_fingerprints() -> None:
     copied = next(r for f, r in zip(report.findings, results, strict=True) if f.related)
     related = [unquote(loc["physicalLocation"]["artifactLocation"]["uri"]) for loc in copied["relatedLocations"]]
     assert related == list(next(f.related for f in report.findings if f.related))
-    prints = [r["fingerprints"]["credit-check/v1"] for r in results]
+    prints = [r["partialFingerprints"]["credit-check/v1"] for r in results]
     assert len(set(prints)) == len(prints)
-    assert prints == [r["fingerprints"]["credit-check/v1"] for r in _run(report)["results"]]
+    assert prints == [r["fingerprints"]["credit-check/v2"] for r in results]
+    assert prints == all_of(report.findings)
+    reworded = report.model_copy(update={"findings": tuple(
+        f.model_copy(update={"message": f.message + "（措辞调整）", "deduction": 0.0}) for f in report.findings)})
+    assert [r["partialFingerprints"]["credit-check/v1"] for r in _run(reworded)["results"]] == prints
+
+
+def test_every_rule_has_name_descriptions_and_help() -> None:
+    report = build_report(disqualified=True)
+    seal = next(f for f in report.findings if f.check == "seal")
+    sourced = report.model_copy(update={"findings": tuple(
+        f.model_copy(update={"source": "doc-elements"}) if f is seal else f for f in report.findings)})
+    rules = _run(sourced)["tool"]["driver"]["rules"]
+    for rule in rules:
+        assert re.fullmatch(r"[A-Za-z0-9-]+", rule["name"]), rule["name"]
+        for key in ("shortDescription", "fullDescription"):
+            assert rule[key]["text"].strip()
+        assert rule["help"]["text"].strip() and rule["help"]["markdown"].strip()
+        assert f"credit-check explain {rule['id']}" in rule["help"]["text"]
+    seal_rule = next(rule for rule in rules if rule["id"] == "D6/seal")
+    # The sub-check's own line of its check's documentation, and the whole documentation as help.
+    assert seal_rule["fullDescription"]["text"].startswith("seal (error): no red official seal")
+    assert "How to fix" in seal_rule["help"]["text"] and "``" not in seal_rule["help"]["text"]
+
+
+def test_task_findings_point_at_the_task_folder() -> None:
+    report = build_report()
+    with_folder = report.model_copy(update={"tasks": tuple(
+        t.model_copy(update={"folder": "4.1 信用承诺"}) if t.id == "4.1" else t for t in report.tasks)})
+    result = next(r for f, r in zip(with_folder.findings, _run(with_folder)["results"], strict=True)
+                  if f.path is None and f.task == "4.1")
+    location = result["locations"][0]
+    assert unquote(location["physicalLocation"]["artifactLocation"]["uri"]) == "4.1 信用承诺/"
+    assert location["logicalLocations"][0]["name"] == "4.1"
 
 
 def test_no_findings_is_still_valid() -> None:
