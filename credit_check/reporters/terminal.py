@@ -26,6 +26,7 @@ _LABELS = {
         "unread": "无法读取的文件", "files": "文件", "findings": "问题", "page": "第{n}页", "fix": "修改",
         "met": "达标", "partial": "部分", "missing": "缺失", "unknown": "无法确定",
         "error": "错误", "warning": "警告", "info": "提示", "tasks_pts": "任务", "bonus_pts": "加分", "none": "无",
+        "waived": "已豁免（{n} 条，不扣分）", "reason": "豁免理由", "new": "新", "fixed": "已解决 {n} 条：",
     },
     "en": {
         "title": "Credit Transportation County evidence self-assessment", "root": "Evidence", "period": "Period",
@@ -40,6 +41,7 @@ _LABELS = {
         "findings": "findings", "page": "p.{n}", "fix": "fix", "met": "met", "partial": "partial",
         "missing": "missing", "unknown": "unknown", "error": "error", "warning": "warning", "info": "info",
         "tasks_pts": "tasks", "bonus_pts": "bonus", "none": "none",
+        "waived": "Waived ({n}, no deduction)", "reason": "reason", "new": "new", "fixed": "{n} fixed:",
     },
 }
 _STATUS_STYLE = {Status.MET: "green", Status.PARTIAL: "yellow", Status.MISSING: "red", Status.UNKNOWN: "magenta"}
@@ -50,8 +52,11 @@ def _todo(con: Console, report: Report, t: dict[str, str], lang: str, *, color: 
           max_items: int) -> None:
     """The to-do list (see `todo`): a headline counting distinct findings, how many items each
     unit shares, then each item once with all its units."""
-    everything = todo.build(report)
+    built = todo.build(report)
+    everything = todo.open_items(built)  # waived findings are listed apart, below
     items = everything if unit is None else todo.for_unit(everything, unit)
+    waived = todo.waived_items(built if unit is None else todo.for_unit(built, unit))
+    _waived(con, waived, t, lang, max_items=max_items)
     if not items:
         return
     findings, tasks = todo.findings_of(items), todo.tasks_of(items)
@@ -73,6 +78,38 @@ def _todo(con: Console, report: Report, t: dict[str, str], lang: str, *, color: 
         con.print(t["more"].format(n=len(items) - max_items))
 
 
+def _waived(con: Console, items: todo.Todo, t: dict[str, str], lang: str, *, max_items: int) -> None:
+    """The findings a person cleared (--waivers), each with its reason: out of the to-do list."""
+    if not items:
+        return
+    con.print()
+    con.print(Text(t["waived"].format(n=len(items)), style="bold"))
+    for item in items[:max_items]:
+        f = item.finding
+        if f is None:
+            continue
+        message = f.message_en if lang == "en" and f.message_en else f.message
+        where = f" {f.path}{t['colon']}" if f.path else " "
+        con.print(f"  {_labels.rule_id(f)}{where}{message} — {t['reason']}{t['colon']}{f.waived}", markup=False)
+
+
+def _fixed(con: Console, report: Report, t: dict[str, str], lang: str, *, max_items: int) -> None:
+    """What changed since the baseline: the counts, the score change, the findings now gone."""
+    lines = _labels.baseline_summary(report, lang)
+    if not lines or report.baseline is None:
+        return
+    con.print()
+    con.print(Text(("；" if lang == "zh" else "; ").join(lines), style="bold"))
+    fixed = report.baseline.fixed
+    if fixed:
+        con.print(t["fixed"].format(n=len(fixed)))
+        for f in fixed[:max_items]:
+            where = f" {f.path}{t['colon']}" if f.path else " "
+            con.print(f"  {_labels.rule_id(f)}{where}{_labels.message(f, lang)}", markup=False)
+        if len(fixed) > max_items:
+            con.print(t["more"].format(n=len(fixed) - max_items))
+
+
 def _item(item: todo.Item, t: dict[str, str], lang: str, *, color: bool) -> Text:
     f = item.finding
     if f is None:  # an incomplete task no finding speaks about
@@ -89,6 +126,8 @@ def _item(item: todo.Item, t: dict[str, str], lang: str, *, color: bool) -> Text
     if f.page:
         where += f" {t['page'].format(n=f.page)}"
     text = Text.assemble((f"[{t[f.severity.value]}]", _SEV_STYLE[f.severity]), f" {_labels.rule_id(f)} ")
+    if f.baseline == "new":
+        text = Text.assemble((f"[{t['new']}]", "bold magenta"), " ", text)
     if where:
         text.append(where, style="bold")
         text.append(t["colon"])
@@ -147,6 +186,7 @@ def render(report: Report, lang: str = "zh", *, color: bool = False, width: int 
             f"{rule} ×{len(fs)} {sum(x.deduction for x in fs):g}" for rule, fs in sorted(by_rule.items())))
 
     _todo(con, report, t, lang, color=color, unit=unit, max_items=max_items)
+    _fixed(con, report, t, lang, max_items=max_items)
     unread = [f for f in report.files if f.error]
     if unread:
         con.print()
