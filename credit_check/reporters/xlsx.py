@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -199,7 +200,7 @@ def _summary(ws: Worksheet, report: Report, items: todo.Todo, units: Sequence[st
         row += 1
         _put(ws, row, 1, unit or w["no_unit"])
         link = ws.cell(row=row, column=1)
-        link.hyperlink = f"#'{names[unit]}'!A1"
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{names[unit]}'!A1")  # a link inside the workbook
         link.style = "Hyperlink"
         counts = [sum(1 for f in findings if f.severity.value == level) for level in ("error", "warning", "info")]
         for col, value in enumerate((len(mine), *counts, round(sum(f.deduction for f in findings), 4),

@@ -140,3 +140,28 @@ def test_control_characters_do_not_break_the_xml() -> None:
     root = ET.fromstring(junit.render(with_odd_names(build_report())))
     names = [case.get("name") or "" for case in root.iter("testcase")]
     assert "其他材料/铃\\x07声\\x1b[31m.txt" in names
+
+
+def test_xml_declaration_and_testsuites_root() -> None:
+    text = junit.render(build_report())
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
+
+
+def test_a_test_case_per_deduction_item() -> None:
+    report = build_report(disqualified=True)
+    cases = {case.get("name", "").split()[0]: case for case in _suite(_parse(disqualified=True), "credit_check.deductions")}
+    assert list(cases) == [f"D{n}" for n in range(1, 8)]
+    for rule, case in cases.items():
+        mine = [f for f in report.findings if f.rule == rule and f.waived is None]
+        fails = any(f.deduction or f.severity is Severity.ERROR for f in mine)
+        assert _outcome(case) == ("failure" if fails else "pass"), rule
+    failure = cases["D1"].find("failure")
+    assert failure is not None and failure.get("type") == "D1" and failure.get("message") == "1 条问题，扣 5 分"
+    assert "会议记录与其他县材料雷同" in (failure.text or "")
+    assert cases["D4"].findtext("system-out", "").startswith("[提示] D4/late")  # notes only: passes, listed
+    # A waived finding does not fail its item.
+    cleared = report.model_copy(update={"findings": tuple(
+        f.model_copy(update={"waived": "已核实", "deduction": 0.0}) if f.rule == "D1" else f for f in report.findings)})
+    root = ET.fromstring(junit.render(cleared))
+    d1 = next(c for c in _suite(root, "credit_check.deductions") if c.get("name", "").startswith("D1"))
+    assert _outcome(d1) == "pass"
