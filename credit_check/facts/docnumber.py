@@ -50,9 +50,12 @@ def find_doc_number(page1: str, *, lenient_brackets: bool = False) -> DocNumber 
         m = _NUMBER.search(compact)
         if not m:
             continue
+        if compact[m.start() - 1:m.start()] in ("（", "(") and compact[m.end():m.end() + 1] in ("）", ")") \
+                and m.start() > 0:
+            continue  # a document cited in brackets at the end of a wrapped sentence: “…的批复（某发〔2018〕172号）”
         rest = compact[: m.start()] + compact[m.end():]
         rest = re.sub(r"签发人[:：]?\S*", "", rest)
-        if len(rest) > 12:  # part of a sentence, not the number line
+        if len(rest) > 12 or _sentence(rest):  # part of a sentence, not the number line
             continue
         problems: list[str] = []
         if not lenient_brackets and (m["open"], m["close"]) != ("〔", "〕"):

@@ -224,3 +224,9 @@ def test_a_brochure_title_in_red_is_not_a_red_header(tmp_path: Path) -> None:
     facts = extract(path, ExtractOptions(ocr=False)).facts
     assert isinstance(facts, DocumentFacts)
     assert facts.red_header is False and "不是发文机关标志" in (facts.red_header_reason or "")
+
+
+def test_a_number_cited_in_brackets_on_a_wrapped_line_is_not_the_documents_own() -> None:
+    page1 = "建设项目用地预审与选址意见书\n用地项目名称：某公路工程，依据《关于某公路工程的批复（临翔发改复[2018]172号）\n核发机关"
+    assert docnumber.find_doc_number(page1) is None
+    assert docnumber.find_doc_number("莱芜区交通运输局文件\n莱芜区交字〔2024〕19号\n关于X的通知") is not None

@@ -693,7 +693,7 @@ class Expect:
 
 CORPUS_OFD: dict[str, Expect] = {
     # doc_number: a number the licence cites, taken for its own (test_corpus_licence_cites_…)
-    "ofdrw_testImageOverridePage.ofd": Expect(1, 2, visible=(False, False), verified=2, doc_number=True),
+    "ofdrw_testImageOverridePage.ofd": Expect(1, 2, visible=(False, False), verified=2, doc_number=False),
     "ofdrw_testImageNotFound.ofd": Expect(2, 2, visible=(False, False), verified=2),
     "ofdrw_1.ofd": Expect(1, 1, True, "electronic", ("国家税务总局浙江省税务局",), (True,), 1),
     "ofdrw_h.ofd": Expect(5, 2, True, "electronic", ("OFD R&W 测试用印章",) * 2, (True, True), 2),
@@ -736,12 +736,11 @@ def test_corpus_ofd(corpus: Path, name: str) -> None:
 
 
 def test_corpus_licence_cites_a_number_that_is_not_its_own(corpus: Path) -> None:
-    """The licence text cites '临翔发改复[2018]172号' in parentheses at the end of a wrapped line;
-    `docnumber.find_doc_number` (shared with PDF/DOCX) still takes it for the document's own number."""
+    """The licence text cites '临翔发改复[2018]172号' in parentheses at the end of a wrapped line:
+    a citation, not the document's own number."""
     result = dispatch(corpus / "formats" / "ofd" / "ofdrw_testImageOverridePage.ofd", OPTS)
     assert isinstance(result.facts, DocumentFacts)
-    if result.facts.doc_number is not None:
-        pytest.xfail("docnumber takes a cited number in parentheses for the document's own")
+    assert result.facts.doc_number is None
 
 
 def test_corpus_broken_and_vendor_signatures(corpus: Path) -> None:
