@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from credit_check.facts.video import BRANDS_NOT_VIDEO
 from credit_check.facttypes import ErrorKind, VideoFacts, empty_facts
 from credit_check.model import Extracted, Kind
 
@@ -23,7 +24,7 @@ DOCUMENT_EXT = frozenset({".pdf", ".docx", ".doc", ".wps", ".txt", ".ofd", ".rtf
 PHOTO_EXT = frozenset({".jpg", ".jpeg", ".heic", ".heif"})
 IMAGE_EXT = frozenset({".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
 SHEET_EXT = frozenset({".xlsx", ".xlsm", ".xls", ".csv", ".et"})
-VIDEO_EXT = frozenset({".mp4", ".mov", ".avi", ".wmv", ".3gp", ".mkv"})
+VIDEO_EXT = frozenset({".mp4", ".mov", ".avi", ".wmv", ".3gp", ".mkv", ".m4v", ".flv"})
 
 MAX_BYTES_DEFAULT = 512 * 1024 * 1024  # files larger than this are not opened (setting: --max-file-mb)
 
@@ -34,6 +35,7 @@ class ExtractOptions:
     max_bytes: int = MAX_BYTES_DEFAULT
     max_pages: int = 200  # pages read per document; more are counted, not read
     timeout: int = 120  # seconds one file may take (Unix); a file that takes longer is reported
+    max_memory_mb: int = 1024  # resident memory one reader may use (facts/runner.py kills it past this); 0 = no limit
 
 
 class FileTimeout(BaseException):
@@ -72,6 +74,8 @@ def kind_for_suffix(suffix: str) -> Kind:
         return Kind.SPREADSHEET
     if s in DOCUMENT_EXT:
         return Kind.DOCUMENT
+    if s in VIDEO_EXT:
+        return Kind.VIDEO
     return Kind.OTHER
 
 
@@ -97,6 +101,8 @@ def sniff(head: bytes) -> str | None:
         return "webp"
     if b"%PDF-" in head:  # junk before %PDF is common in exports; pypdf copes with it
         return "pdf"
+    if head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip") and head[8:12] not in BRANDS_NOT_VIDEO:
+        return "isobmff"  # MP4, MOV, 3GP (HEIC, also ISO BMFF, was recognised above by its brand)
     return None
 
 
@@ -105,12 +111,13 @@ _EXPECTED = {
     ".doc": {"ole"}, ".xls": {"ole"}, ".ppt": {"ole"}, ".wps": {"ole"}, ".et": {"ole"},
     ".jpg": {"jpeg"}, ".jpeg": {"jpeg"}, ".png": {"png"}, ".heic": {"heic"}, ".heif": {"heic"},
     ".gif": {"gif"}, ".bmp": {"bmp"}, ".tif": {"tiff"}, ".tiff": {"tiff"}, ".webp": {"webp"},
+    ".ofd": {"zip"}, ".mp4": {"isobmff"}, ".mov": {"isobmff"}, ".3gp": {"isobmff"}, ".m4v": {"isobmff"},
 }
 
 
 def _reader_for(fmt: str | None, suffix: str,
                 path: Path | None = None) -> tuple[Callable[[Path, ExtractOptions], Extracted], Kind] | None:
-    from credit_check.facts import docx, image, msword, pdf, sheet, text
+    from credit_check.facts import docx, image, msword, pdf, sheet, text, video
 
     if fmt == "pdf":
         return pdf.extract, Kind.DOCUMENT
@@ -118,6 +125,8 @@ def _reader_for(fmt: str | None, suffix: str,
         return image.extract, Kind.PHOTO
     if fmt in ("png", "gif", "bmp", "tiff", "webp"):
         return image.extract, Kind.IMAGE
+    if fmt == "isobmff":
+        return video.extract, Kind.VIDEO
     if fmt == "zip":
         from credit_check.facts import ofd
 
@@ -169,8 +178,8 @@ def extract(path: Path, options: ExtractOptions | None = None) -> Extracted:
     fmt = sniff(head)
     reader = _reader_for(fmt, suffix, path)
     if reader is None:
-        if suffix in VIDEO_EXT:
-            return Extracted(kind=Kind.OTHER, facts=VideoFacts())
+        if suffix in VIDEO_EXT:  # AVI, WMV, MKV …: a video, undated
+            return Extracted(kind=Kind.VIDEO, facts=VideoFacts())
         if expected_kind in (Kind.DOCUMENT, Kind.SPREADSHEET) and suffix in (".ppt", ".pptx"):
             facts = empty_facts(expected_kind.value).model_copy(update={"format": suffix.lstrip(".")})
             return Extracted.failed(expected_kind, ErrorKind.UNSUPPORTED, suffix, facts=facts)
