@@ -49,7 +49,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from credit_check.facts import gongwen, pixels, ses, smcrypto
+from credit_check.facts import gongwen, pixels, ses, sigcrypto
 from credit_check.facts.gongwen import Element
 from credit_check.facttypes import DocumentFacts, ErrorKind, Signature
 from credit_check.model import Extracted, Kind
@@ -961,7 +961,7 @@ def _check_references(pkg: Package, sig_dir: str, refs: ET.Element | None, value
     if refs is None or not refs.findall("Reference"):
         return _RefCheck(None, ["签名未列出受保护的文件（References）"], [], set())
     method = (refs.get("CheckMethod") or "SM3").strip()
-    if smcrypto.DIGESTS.get(method.lower()) is None:
+    if sigcrypto.DIGESTS.get(method.lower()) is None:
         return _RefCheck(None, [f"不支持的摘要算法 {method[:40]}"], [], set())
     problems: list[str] = []
     notes: list[str] = []
@@ -985,10 +985,10 @@ def _check_references(pkg: Package, sig_dir: str, refs: ET.Element | None, value
             mismatched.append(("", b""))
             continue
         covered.add(member)
-        if smcrypto.digest(method, pkg.read(member)) != expected:
+        if sigcrypto.digest(method, pkg.read(member)) != expected:
             mismatched.append((member, expected))
     real = [(m, e) for m, e in mismatched if m]
-    if real and value is not None and smcrypto.DIGESTS.get(method.lower()) == "sm3" and value.public_point():
+    if real and value is not None and sigcrypto.DIGESTS.get(method.lower()) == "sm3" and value.public_point():
         still = [(m, e) for m, e in real if ses.z_digest(value, pkg.read(m)) != e]
         if len(still) < len(real):
             notes.append("引用文件摘要按 SM3(Z‖文件) 计算（厂商做法）")

@@ -2,7 +2,7 @@
 
 An OFD signature (GB/T 33190 §18, GM/T 0099) is a `Signature.xml` that lists the protected files
 with their digests, and a signature value over that `Signature.xml`. The value comes in four forms,
-all handled here with asn1crypto (pure Python) and `smcrypto` (SM2/SM3):
+all handled here with asn1crypto (pure Python) and `sigcrypto` (SM2/SM3):
 
 - **GB/T 38540-2020 SES_Signature** (version 4; the same layout is used by the later "v5"):
   `SEQUENCE { TBS_Sign, cert OCTET STRING, signatureAlgID OID, signature BIT STRING, [0] timeStamp }`
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from asn1crypto import algos, cms, core, keys, parser, x509
 
-from credit_check.facts import smcrypto
+from credit_check.facts import sigcrypto
 
 OID_SM2_SM3 = "1.2.156.10197.1.501"
 _SM2 = {OID_SM2_SM3, "1.2.156.10197.1.301", "1.2.156.10197.1.301.1"}
@@ -94,7 +94,7 @@ class SignedValue:
     def public_point(self) -> tuple[int, int] | None:
         """The signer's SM2 public key, when the certificate holds one."""
         key = _sm2_key(self.cert_der)
-        return smcrypto.public_point(key) if key else None
+        return sigcrypto.public_point(key) if key else None
 
     def verify(self, signature_xml: bytes) -> Verification:
         try:
@@ -326,7 +326,7 @@ def _signer_cert(signer: cms.SignerInfo, certs: list[x509.Certificate]) -> x509.
 
 # ------------------------------------------------------------------------------- verification
 def _hash(oid_or_name: str, data: bytes) -> bytes | None:
-    return smcrypto.digest(_HASH_OIDS.get(oid_or_name, oid_or_name), data)
+    return sigcrypto.digest(_HASH_OIDS.get(oid_or_name, oid_or_name), data)
 
 
 def _check(cert_der: bytes | None, algorithm_oid: str, message: bytes, signature: bytes,
@@ -336,10 +336,10 @@ def _check(cert_der: bytes | None, algorithm_oid: str, message: bytes, signature
         return None
     if algorithm_oid in _SM2 or (algorithm_oid == "" and _sm2_key(cert_der)):
         key = _sm2_key(cert_der)
-        values = smcrypto.sm2_signature_values(signature)
+        values = sigcrypto.sm2_signature_values(signature)
         if key is None or values is None:
             return False if key is not None else None
-        return smcrypto.sm2_verify(key, message, *values)
+        return sigcrypto.sm2_verify(key, message, *values)
     hash_name = _RSA.get(algorithm_oid)
     if hash_name is None and algorithm_oid == RSA_ENCRYPTION and digest_oid:
         hash_name = _HASH_OIDS.get(digest_oid)
@@ -360,7 +360,7 @@ def _rsa_verify(cert_der: bytes, message: bytes, signature: bytes, hash_name: st
     if len(signature) > size:
         return False
     em: bytes = pow(int.from_bytes(signature, "big"), e, n).to_bytes(size, "big")
-    digest = smcrypto.digest(hash_name, message)
+    digest = sigcrypto.digest(hash_name, message)
     if digest is None:
         return None
     name = {"sha1": "sha1", "sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}[hash_name]
@@ -373,9 +373,9 @@ def _rsa_verify(cert_der: bytes, message: bytes, signature: bytes, hash_name: st
 def _verify_ses(value: SignedValue, signature_xml: bytes) -> Verification:
     notes: list[str] = []
     data_hash = value._data_hash or b""
-    plain = smcrypto.sm3(signature_xml)
+    plain = sigcrypto.sm3(signature_xml)
     point = value.public_point()
-    with_z = smcrypto.sm3(smcrypto.z_value(point) + signature_xml) if point else None
+    with_z = sigcrypto.sm3(sigcrypto.z_value(point) + signature_xml) if point else None
     if data_hash == plain:
         data_ok: bool | None = True
     elif with_z is not None and data_hash == with_z:
@@ -388,8 +388,8 @@ def _verify_ses(value: SignedValue, signature_xml: bytes) -> Verification:
         return Verification(data_ok, True, None if data_ok else "签名后 Signature.xml 被修改", tuple(notes))
     # One GM/T 0031 writer signs Signature.xml itself (e = its dataHash), not TBS_Sign.
     if point is not None and with_z is not None and data_hash == with_z:
-        values = smcrypto.sm2_signature_values(value._signature)
-        if values is not None and smcrypto.sm2_verify_digest(point, data_hash, *values):
+        values = sigcrypto.sm2_signature_values(value._signature)
+        if values is not None and sigcrypto.sm2_verify_digest(point, data_hash, *values):
             notes.append("签名值是对 Signature.xml 的 SM2 签名，未覆盖签章信息（印章、时间）")
             return Verification(data_ok, True, None, tuple(notes))
     problem = None if data_ok else "签名后 Signature.xml 被修改"
@@ -417,7 +417,7 @@ def _verify_cms(signed: cms.SignedData, signature_xml: bytes) -> Verification:
         content_ok: bool | None = True
         signed_content = signature_xml
     else:
-        content_ok = econtent in (signature_xml, smcrypto.sm3(signature_xml), xml_digest)
+        content_ok = econtent in (signature_xml, sigcrypto.sm3(signature_xml), xml_digest)
         signed_content = econtent
     attrs = signer["signed_attrs"]
     if attrs.native is not None:
@@ -440,7 +440,7 @@ def _verify_cms(signed: cms.SignedData, signature_xml: bytes) -> Verification:
 def z_digest(value: SignedValue, data: bytes) -> bytes | None:
     """SM3(Z_A ‖ data) with the signer's key: the reference digests of one vendor (see above)."""
     point = value.public_point()
-    return smcrypto.sm3(smcrypto.z_value(point) + data) if point else None
+    return sigcrypto.sm3(sigcrypto.z_value(point) + data) if point else None
 
 
 def parse_seal(der: bytes) -> tuple[str | None, str | None, SealPicture | None]:

@@ -25,7 +25,7 @@ from asn1crypto import core, keys, x509
 from PIL import Image, ImageDraw
 
 from credit_check.checks import CheckContext, esign
-from credit_check.facts import ExtractOptions, ofd, ses, smcrypto
+from credit_check.facts import ExtractOptions, ofd, ses, sigcrypto
 from credit_check.facts import extract as dispatch
 from credit_check.facttypes import DocumentFacts, ErrorKind, Signature
 from credit_check.model import EvidenceFile, Kind, Severity
@@ -39,10 +39,10 @@ RED, BROWN, BLACK = "255 0 0", "156 82 35", "0 0 0"
 # --------------------------------------------------------------------------------- SM3 / SM2
 def test_sm3_published_vectors() -> None:
     # GB/T 32905-2016 appendix A: "abc" and the 512-bit "abcd" × 16
-    assert smcrypto.sm3_pure(b"abc").hex() == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
-    assert smcrypto.sm3_pure(b"abcd" * 16).hex() == \
+    assert sigcrypto.sm3_pure(b"abc").hex() == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    assert sigcrypto.sm3_pure(b"abcd" * 16).hex() == \
         "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
-    assert smcrypto.sm3(b"abc") == smcrypto.sm3_pure(b"abc")
+    assert sigcrypto.sm3(b"abc") == sigcrypto.sm3_pure(b"abc")
 
 
 @pytest.mark.parametrize("size", [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000])
@@ -52,11 +52,11 @@ def test_sm3_pure_matches_hashlib_at_block_edges(size: int) -> None:
         expected = hashlib.new("sm3", data).digest()
     except ValueError:
         pytest.skip("this Python's OpenSSL has no SM3")
-    assert smcrypto.sm3_pure(data) == expected
+    assert sigcrypto.sm3_pure(data) == expected
 
 
 def _mul(k: int) -> tuple[int, int]:
-    point = smcrypto._twin_mul(k, smcrypto.G, 0, smcrypto.G)
+    point = sigcrypto._twin(sigcrypto.SM2_CURVE, k, 0, sigcrypto.G)
     assert point is not None
     return point
 
@@ -72,19 +72,19 @@ class Key:
 
     def sign(self, message: bytes) -> tuple[int, int]:
         """SM2 signature (GB/T 32918.2) with the default user id: test-only signing."""
-        e = int.from_bytes(smcrypto.sm3(smcrypto.z_value(self.point) + message), "big")
+        e = int.from_bytes(sigcrypto.sm3(sigcrypto.z_value(self.point) + message), "big")
         while True:
-            k = secrets.randbelow(smcrypto.N - 1) + 1
-            r = (e + _mul(k)[0]) % smcrypto.N
-            if r == 0 or r + k == smcrypto.N:
+            k = secrets.randbelow(sigcrypto.N - 1) + 1
+            r = (e + _mul(k)[0]) % sigcrypto.N
+            if r == 0 or r + k == sigcrypto.N:
                 continue
-            s = pow(1 + self.d, -1, smcrypto.N) * (k - r * self.d) % smcrypto.N
+            s = pow(1 + self.d, -1, sigcrypto.N) * (k - r * self.d) % sigcrypto.N
             if s:
                 return r, s
 
 
 def new_key(d: int | None = None) -> Key:
-    d = d or secrets.randbelow(smcrypto.N - 2) + 1
+    d = d or secrets.randbelow(sigcrypto.N - 2) + 1
     return Key(d, _mul(d))
 
 
@@ -95,17 +95,17 @@ def der_signature(r: int, s: int) -> bytes:
 def test_sm2_verifies_its_own_signatures_and_rejects_changes() -> None:
     key = new_key()
     r, s = key.sign(b"message")
-    assert smcrypto.sm2_verify(key.public, b"message", r, s)
-    assert smcrypto.sm2_verify(key.public[1:], b"message", r, s)  # the bare 64-byte key
-    assert not smcrypto.sm2_verify(key.public, b"messagf", r, s)
-    assert not smcrypto.sm2_verify(new_key().public, b"message", r, s)
-    assert not smcrypto.sm2_verify(key.public, b"message", r, s + 1)
-    assert not smcrypto.sm2_verify(key.public, b"message", 0, s)
-    assert not smcrypto.sm2_verify(key.public, b"message", r, smcrypto.N)
-    assert not smcrypto.sm2_verify(b"\x04" + b"\x01" * 64, b"message", r, s)  # not on the curve
-    assert smcrypto.sm2_signature_values(der_signature(r, s)) == (r, s)
-    assert smcrypto.sm2_signature_values(r.to_bytes(32, "big") + s.to_bytes(32, "big")) == (r, s)
-    assert smcrypto.sm2_signature_values(b"\x30\x03junk") is None
+    assert sigcrypto.sm2_verify(key.public, b"message", r, s)
+    assert sigcrypto.sm2_verify(key.public[1:], b"message", r, s)  # the bare 64-byte key
+    assert not sigcrypto.sm2_verify(key.public, b"messagf", r, s)
+    assert not sigcrypto.sm2_verify(new_key().public, b"message", r, s)
+    assert not sigcrypto.sm2_verify(key.public, b"message", r, s + 1)
+    assert not sigcrypto.sm2_verify(key.public, b"message", 0, s)
+    assert not sigcrypto.sm2_verify(key.public, b"message", r, sigcrypto.N)
+    assert not sigcrypto.sm2_verify(b"\x04" + b"\x01" * 64, b"message", r, s)  # not on the curve
+    assert sigcrypto.sm2_signature_values(der_signature(r, s)) == (r, s)
+    assert sigcrypto.sm2_signature_values(r.to_bytes(32, "big") + s.to_bytes(32, "big")) == (r, s)
+    assert sigcrypto.sm2_signature_values(b"\x30\x03junk") is None
 
 
 def test_sm2_key_whose_x_starts_with_0_or_4_verifies() -> None:
@@ -114,7 +114,7 @@ def test_sm2_key_whose_x_starts_with_0_or_4_verifies() -> None:
     while f"{_mul(d)[0]:064x}"[0] not in "04":
         d += 1
     key = new_key(d)
-    assert smcrypto.sm2_verify(key.public, b"abc", *key.sign(b"abc"))
+    assert sigcrypto.sm2_verify(key.public, b"abc", *key.sign(b"abc"))
 
 
 # ------------------------------------------------------------------------------- OFD builders
@@ -266,7 +266,7 @@ def ses_v4(key: Key, signature_xml: bytes, prop: str, *, seal_name: str = "某�
     maker = der_signature(*key.sign(info))
     eseal = seq(info, core.OctetString(cert).dump(), core.ObjectIdentifier(ses.OID_SM2_SM3).dump(),
                 core.OctetBitString(maker).dump())
-    tbs = seq(core.Integer(4).dump(), eseal, gt, core.OctetBitString(smcrypto.sm3(signature_xml)).dump(),
+    tbs = seq(core.Integer(4).dump(), eseal, gt, core.OctetBitString(sigcrypto.sm3(signature_xml)).dump(),
               core.IA5String(prop).dump())
     value = seq(tbs, core.OctetString(cert).dump(), core.ObjectIdentifier(ses.OID_SM2_SM3).dump(),
                 core.OctetBitString(der_signature(*key.sign(tbs))).dump())
@@ -283,7 +283,7 @@ def sign(files: dict[str, bytes], key: Key, *, page_id: str = "500", boundary: s
         files["OFD.xml"] = files["OFD.xml"].replace(
             b"</ofd:DocBody>", b"<ofd:Signatures>/Doc_0/Signs/Signatures.xml</ofd:Signatures></ofd:DocBody>")
     refs = "".join(f'<ofd:Reference FileRef="/{name}"><ofd:CheckValue>'
-                   f"{base64.b64encode(smcrypto.sm3(data)).decode()}</ofd:CheckValue></ofd:Reference>"
+                   f"{base64.b64encode(sigcrypto.sm3(data)).decode()}</ofd:CheckValue></ofd:Reference>"
                    for name, data in sorted(files.items()) if not name.endswith("Signatures.xml"))
     stamp = f'<ofd:StampAnnot ID="{700 + n}" PageRef="{page_id}" Boundary="{boundary}"/>' if seal else ""
     seal_loc = f"<ofd:Seal><ofd:BaseLoc>/{sign_dir}/Seal.esl</ofd:BaseLoc></ofd:Seal>" if seal else ""
@@ -467,8 +467,8 @@ def test_tampered_after_signing_synthetic(tmp_path: Path, key: Key) -> None:
     (sig,) = facts.signatures
     assert sig.digest_ok is False and sig.signature_ok is True and "第1页内容" in (sig.problem or "")
     # The forger also updates the digest in Signature.xml: the signed hash of Signature.xml catches it.
-    old = base64.b64encode(smcrypto.sm3(content))
-    new_xml = signature_xml.replace(old, base64.b64encode(smcrypto.sm3(changed)))
+    old = base64.b64encode(sigcrypto.sm3(content))
+    new_xml = signature_xml.replace(old, base64.b64encode(sigcrypto.sm3(changed)))
     facts, _ = read(_rewrite(signed, tmp_path / "forged.ofd", {page: changed, "Doc_0/Signs/Sign_0/Signature.xml": new_xml}))
     assert facts.signatures[0].digest_ok is False and "Signature.xml" in (facts.signatures[0].problem or "")
     # A damaged signature value: the digests still match, the signature does not verify.
@@ -789,7 +789,7 @@ def test_corpus_tampered_after_signing(corpus: Path, tmp_path: Path, name: str, 
 def test_verifies_with_the_pure_python_sm3(tmp_path: Path, key: Key, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where Python's OpenSSL lacks SM3, the pure-Python SM3 gives the same verdicts."""
     path = write(tmp_path / "s.ofd", sign(build([page_xml("".join(GONGWEN))]), key))
-    monkeypatch.setattr(smcrypto, "_HASHLIB_SM3", False)
+    monkeypatch.setattr(sigcrypto, "_HASHLIB_SM3", False)
     facts, _ = read(path)
     assert facts.signatures[0].digest_ok is True and facts.signatures[0].signature_ok is True
 

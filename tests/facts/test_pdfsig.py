@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from asn1crypto import algos, cms, x509
 
-from credit_check.facts import ExtractOptions, pdf, pdfsig
+from credit_check.facts import ExtractOptions, pdf, pdfsig, sigcrypto
 from credit_check.facttypes import DocumentFacts
 
 NO_OCR = ExtractOptions(ocr=False)
@@ -199,15 +199,15 @@ def _sm3(data: bytes) -> bytes:
         pytest.skip("this Python's OpenSSL has no SM3")
 
 
-def _mul(curve: pdfsig.Curve, k: int) -> tuple[int, int]:
-    point = pdfsig._twin(curve, k, 0, curve.g)  # k·G
+def _mul(curve: sigcrypto.Curve, k: int) -> tuple[int, int]:
+    point = sigcrypto._twin(curve, k, 0, curve.g)  # k·G
     assert point is not None
     return point
 
 
 def _sm2_sign(d: int, q: tuple[int, int], message: bytes) -> bytes:
     """GB/T 32918.2 signing, written from the standard: e = SM3(Z_A ‖ M), Z_A over the default id."""
-    c = pdfsig.CURVES[pdfsig.SM2]
+    c = sigcrypto.CURVES[sigcrypto.SM2]
     uid = b"1234567812345678"
     za = _sm3(b"\x00\x80" + uid + b"".join(v.to_bytes(32, "big") for v in (c.p - 3, c.b, *c.g, *q)))
     e = int.from_bytes(_sm3(za + message), "big")
@@ -220,7 +220,7 @@ def _sm2_sign(d: int, q: tuple[int, int], message: bytes) -> bytes:
 
 
 def _ecdsa_sign(d: int, message: bytes) -> bytes:
-    c = pdfsig.CURVES["1.2.840.10045.3.1.7"]
+    c = sigcrypto.CURVES["1.2.840.10045.3.1.7"]
     e = int.from_bytes(hashlib.sha256(message).digest(), "big")
     while True:
         k = secrets.randbelow(c.n - 1) + 1
@@ -244,8 +244,8 @@ def _cert(curve_oid: str, q: tuple[int, int]) -> x509.Certificate:
 
 
 def _cms(kind: str, signed: bytes) -> bytes:
-    curve_oid = pdfsig.SM2 if kind == "sm2" else "1.2.840.10045.3.1.7"
-    c = pdfsig.CURVES[curve_oid]
+    curve_oid = sigcrypto.SM2 if kind == "sm2" else "1.2.840.10045.3.1.7"
+    c = sigcrypto.CURVES[curve_oid]
     d = secrets.randbelow(c.n - 2) + 1
     q = _mul(c, d)
     cert = _cert(curve_oid, q)
