@@ -11,6 +11,8 @@ is shown, and presenting it as sealed is 弄虚作假.
 | `esign-modified` | D1 | error | a file protected by the seal or signature (a page, the document root, the signature itself) changed after signing, or was removed | submit the document exactly as it was sealed (ask the issuer for the original OFD); never edit or re-save a sealed file |
 | `esign-invalid` | D1 | warning | the signature value does not verify with the signer's certificate | a person checks the file in the issuer's or the vendor's verifier; replace it with the original if it fails there too |
 | `esign-unverified` | D1 | warning | the seal or signature could not be checked (signature value missing or unreadable, no certificate, an unsupported algorithm) | a person checks the file in the issuer's or the vendor's verifier |
+| `esign-appended` | D1 | warning | PDF: after the last signature the file was updated and a page now looks different from what was signed | submit the file as it was signed; if the change was an allowed form fill, say so with a waiver |
+| `esign-appended-other` | D1 | info | PDF: after the last signature the file was updated without changing what the pages show (objects, properties) | nothing to do unless the reviewer asks; validation data (DSS, timestamps) is never reported |
 
 Not judged: whether the signer's certificate is trusted. That needs the issuing CA's root
 certificates, which a county does not hold offline; every signature says `trust: not-established`
@@ -62,8 +64,20 @@ def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]
                     f"{name}的签名值验证未通过（{detail}），请人工核验", _CHECKER), (
                     f"the signature value of the seal/signature does not verify ({detail}); please check", _CHECKER_EN),
                     page=sig.page, evidence=evidence)
+            elif sig.appended == "content":
+                yield finding(RULE, "esign-appended", Severity.WARNING, f, (
+                    f"{name}签署后文件又被修改，页面内容与签署时不同（{detail}），请人工核验",
+                    "提交签署时的原件；如系允许的表单填写，请人工核实后写入豁免"), (
+                    f"after the last signature the file was updated and a page changed ({detail}); please check",
+                    "submit the file as it was signed"), page=sig.page, evidence={**evidence, "appended": "content"})
             elif sig.problem and (sig.digest_ok is None or sig.signature_ok is None):
                 yield finding(RULE, "esign-unverified", Severity.WARNING, f, (
                     f"无法验证{name}：{detail}，请人工核验", _CHECKER), (
                     f"the seal/signature could not be verified: {detail}; please check", _CHECKER_EN),
                     page=sig.page, evidence=evidence)
+            elif sig.appended in ("other", "metadata", "unknown"):
+                yield finding(RULE, "esign-appended-other", Severity.INFO, f, (
+                    f"{name}签署后文件又被追加更新（{detail}），页面显示内容未见改变", "一般无需处理"), (
+                    f"the file was updated after the last signature without changing the pages ({detail})",
+                    "nothing to do unless the reviewer asks"), page=sig.page,
+                    evidence={**evidence, "appended": sig.appended})

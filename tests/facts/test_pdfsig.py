@@ -421,3 +421,34 @@ def test_docx_core_and_app_properties(tmp_path: Path) -> None:
                 data = re.sub(rb"(<dcterms:created[^>]*>)[^<]*", rb"\g<1>2024-13-45", data)
             dst.writestr(item, data)
     assert docx_reader.extract(bad, NO_OCR).facts.created is None  # type: ignore[union-attr]
+
+
+def test_esign_findings_for_signed_pdfs(corpus: Path, tmp_path: Path) -> None:
+    """The esign check on real signed PDFs: a page drawn on after signing asks a person to look
+    (warning); objects appended without a visible change are only noted; a clean file says nothing."""
+    import datetime as dt
+
+    import pypdf
+
+    from credit_check.catalogue import load_catalogue
+    from credit_check.checks import CheckContext, esign
+    from credit_check.discover import Discovered
+    from credit_check.model import Period
+    from credit_check.records import build_record
+
+    src = _corpus_file(corpus, "pyhanko_minimal-signed-twice-both-created.pdf")
+    writer = pypdf.PdfWriter(src, incremental=True)
+    writer.pages[0].merge_page(pypdf.PdfReader(io.BytesIO(_overlay())).pages[0])
+    edited = tmp_path / "edited.pdf"
+    with edited.open("wb") as fh:
+        writer.write(fh)
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(_corpus_file(corpus, "endesive_test-signed-cms-hsm-Google.pdf").read_bytes()
+                     + b"\n1000 0 obj\n<< /Foo (bar) >>\nendobj\n")
+    cat = load_catalogue()
+    ctx = CheckContext(catalogue=cat, period=Period(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+                       audit_date=dt.date(2025, 1, 1))
+    records = [build_record(Discovered(path=f"1.1 x/{p.name}", abs_path=p, size=p.stat().st_size, task="1.1"),
+                            "0" * 64, pdf.extract(p, NO_OCR), cat) for p in (src, edited, junk)]
+    found = sorted((f.path.rsplit("/", 1)[-1], f.check, f.severity.value) for f in esign.check(records, ctx))
+    assert found == [("edited.pdf", "esign-appended", "warning"), ("junk.pdf", "esign-appended-other", "info")]
