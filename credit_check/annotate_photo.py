@@ -43,6 +43,20 @@ def _notes(reading: StampReading) -> list[str]:
     return [f"时间水印 / stamp: {reading.text}", f"水印时间 / stamp time: {reading.time or '未识别 / unread'}"]
 
 
+def draw_stamp(picture: Image.Image, reading: StampReading) -> Image.Image:
+    """Draw, in place, the stamp's box (green, its lines blue) or, when no stamp was found, the
+    other text lines read (grey) on the reduced picture the reading was taken from."""
+    draw = ImageDraw.Draw(picture)
+    if reading.found and reading.box:
+        draw.rectangle(reading.box, outline=(0, 200, 0), width=3)
+        for line in reading.lines:
+            draw.rectangle(line.box, outline=(0, 120, 255), width=1)
+    elif not reading.found:
+        for line in reading.lines:
+            draw.rectangle(line.box, outline=(160, 160, 160), width=1)
+    return picture
+
+
 def annotate_photo(path: Path, out_png: Path) -> list[str]:
     """Write `out_png` (the picture, stamp boxed, text read below it); return what was found."""
     register_heif()
@@ -58,15 +72,8 @@ def annotate_photo(path: Path, out_png: Path) -> list[str]:
     footer = 28 * (len(rows) + 1)
     canvas = Image.new("RGB", (small.width, small.height + footer), (255, 255, 255))
     canvas.paste(small, (0, 0))
+    draw_stamp(canvas, reading)
     draw = ImageDraw.Draw(canvas)
-    stamp_lines = set(reading.lines) if reading.found else set()
-    others = () if reading.found else reading.lines
-    for line in others:
-        draw.rectangle(line.box, outline=(160, 160, 160), width=1)
-    if reading.found and reading.box:
-        draw.rectangle(reading.box, outline=(0, 200, 0), width=3)
-        for line in stamp_lines:
-            draw.rectangle(line.box, outline=(0, 120, 255), width=1)
     for i, row in enumerate(rows):
         draw.text((8, small.height + 6 + 28 * i), row, font=font, fill=(0, 0, 0))
     out_png.parent.mkdir(parents=True, exist_ok=True)

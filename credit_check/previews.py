@@ -326,15 +326,19 @@ def _text_panes(jobs: Sequence[PaneJob]) -> list[PreviewPane | None]:
             if path and path not in texts:
                 texts[path] = _document_text(path)
     out: list[PreviewPane | None] = []
+    passages: dict[frozenset[str], str] = {}  # one passage per pair, so both sides mark the same words
     for job in jobs:
         mine, theirs = texts[job.path], texts.get(job.other or "", "")
         a, a_at = _letters(mine)
-        b, _ = _letters(theirs)
-        passage = shared_passage(a, b, limit=400) if a and b else ""
-        if len(passage) < 8:
+        pair = frozenset((job.path, job.other or ""))
+        if pair not in passages:
+            b, _ = _letters(theirs)
+            passages[pair] = shared_passage(a, b, limit=400) if a and b else ""
+        passage = passages[pair]
+        start = a.find(passage)
+        if len(passage) < 8 or start < 0:
             out.append(None)
             continue
-        start = a.find(passage)
         first, last = a_at[start], a_at[start + len(passage) - 1] + 1
         before = mine[max(0, first - EXCERPT):first]
         after = mine[last:last + EXCERPT]
