@@ -4,6 +4,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -227,3 +228,145 @@ def test_requirement_gaps_named_once() -> None:
     silent = report.model_copy(update={"tasks": tuple(t.model_copy(update={"reasons": ()}) for t in report.tasks)})
     row = next(r for r in _section(_dom(silent), "tasks").iter("tr") if r.attrs.get("id") == f"task-{task.id}")
     assert all(row.text.count(gap) == 1 for gap in requirement.missing)  # now said by the requirement line
+
+
+# ------------------------------------------------------------------ contents, deductions, filters
+def test_contents_list_links_every_section() -> None:
+    dom = _dom(build_report(disqualified=True))
+    nav = next(dom.iter("nav"))
+    targets = [a.attrs["href"].removeprefix("#") for a in nav.iter("a")]
+    sections = {n.attrs.get("id") for n in dom.iter("section")}
+    assert targets == ["score", "deductions", "tasks", "bonus", "todo", "unreadable"]
+    assert set(targets) <= sections
+    assert "待办事项 (10)" in nav.text and "无法读取的文件 (1)" in nav.text
+
+
+def test_deductions_by_item_link_to_the_filtered_list() -> None:
+    report = build_report(disqualified=True)
+    table = _section(_dom(report), "deductions")
+    rows = {row.attrs["id"].removeprefix("item-"): row for row in table.iter("tr") if "id" in row.attrs}
+    assert list(rows) == [f"D{n}" for n in range(1, 8)]
+    for rule, row in rows.items():
+        cells = [cell.text for cell in row.iter("td")]
+        mine = [f for f in report.findings if f.rule == rule]
+        assert cells[2] == str(len(mine)) and cells[4] == f"{sum(f.deduction for f in mine):g}"
+        links = list(row.iter("a"))
+        assert [a.attrs.get("data-rule") for a in links] == ([rule] if mine else [])
+    assert "zero" in rows["D2"].attrs.get("class", "")
+
+
+def test_filters_by_unit_task_rule_and_severity() -> None:
+    report = build_report()
+    todo = _section(_dom(report), "todo")
+    selects = {s.attrs["id"]: s for s in todo.iter("select")}
+    assert set(selects) == {"unit-filter", "task-filter", "rule-filter"}
+    tasks = [json.loads(o.attrs["value"]) for o in selects["task-filter"].iter("option")]
+    assert tasks[0] is None and tasks[-1] == "" and "1.1" in tasks and "6.2" in tasks
+    rules = [json.loads(o.attrs["value"]) for o in selects["rule-filter"].iter("option")]
+    assert rules[:5] == [None, "D4", "D5", "D6", "D7"] and "read-error" in rules
+    entries = [li for li in todo.iter("li") if "data-units" in li.attrs]
+    for li in entries:
+        if li.attrs["class"].startswith("finding-"):
+            assert li.attrs["data-rule"] and li.attrs["data-severity"] and li.attrs["id"].startswith("f-")
+        else:
+            assert "data-rule" not in li.attrs and li.attrs["data-task"]
+    assert 'id="only-new"' not in html.render(report), "no baseline, no new-only box"
+
+
+def test_links_to_the_files_are_relative_to_where_the_report_is() -> None:
+    report = build_report()
+    page = html.render(report, link_base="../证据/")
+    dom = _dom(report)
+    assert 'href="../证据/1.1%20%E6%88%90' in page
+    files = [a.attrs["href"] for a in dom.iter("a") if "file" in a.attrs.get("class", "").split()]
+    assert files and all(href.startswith("file:///srv/") for href in files)
+    assert html.default_link_base("evidence") == "evidence/"
+    assert html.default_link_base("D:\\材料\\2024") == "file:///D:/%E6%9D%90%E6%96%99/2024/"
+    assert html.href("", "a #1/b%.pdf") == "a%20%231/b%25.pdf"
+
+
+def test_render_output_links_from_the_report_folder(tmp_path: Path) -> None:
+    from credit_check.reporters import link_base
+
+    root = tmp_path / "材料" / "2024"
+    assert link_base(root, tmp_path / "reports" / "r.html") == "../%E6%9D%90%E6%96%99/2024/"
+    assert link_base(root, tmp_path / "r.html") == "%E6%9D%90%E6%96%99/2024/"
+
+
+def test_waived_findings_leave_the_todo_for_their_own_section() -> None:
+    report = build_report()
+    cleared = report.model_copy(update={"findings": tuple(
+        f.model_copy(update={"waived": "原件已核实盖章"}) if f.check == "seal" else f for f in report.findings)})
+    dom = _dom(cleared)
+    assert "文件未加盖公章" not in _section(dom, "todo").text
+    assert "另有 1 条已核实豁免" in _section(dom, "todo").text
+    waived = _section(dom, "waived")
+    assert "文件未加盖公章" in waived.text and "豁免理由：原件已核实盖章" in waived.text
+
+
+# ---------------------------------------------------------------------------- evidence pictures
+PIXEL = "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q=="
+
+
+def _with_previews(report: Report) -> Report:
+    from credit_check.fingerprint import all_of
+    from credit_check.model import Preview, PreviewPane
+
+    prints = all_of(report.findings)
+    previews = {}
+    for finding, fp in zip(report.findings, prints, strict=True):
+        if finding.check == "seal":
+            previews[fp] = Preview(panes=(PreviewPane(label=f"{finding.path} · 第2页", image=PIXEL, width=1, height=1,
+                                                      caption="公章：缺少", caption_en="seal: missing"),))
+        if finding.rule == "D1":
+            previews[fp] = Preview(panes=(
+                PreviewPane(label=finding.path or "", text="甲乙丙共同段落丁戊", highlight="共同段落"),
+                PreviewPane(label=finding.related[0], text="己庚共同段落辛", highlight="共同段落")))
+    return report.model_copy(update={"previews": previews})
+
+
+def test_pictures_are_lazy_and_collapsed_except_for_fraud() -> None:
+    report = _with_previews(build_report(disqualified=True))
+    dom = _dom(report)
+    images = list(dom.iter("img"))
+    assert len(images) == 1
+    assert images[0].attrs["loading"] == "lazy" and images[0].attrs["width"] == "1" and images[0].attrs["src"] == PIXEL
+    details = list(dom.iter("details"))
+    seal = next(d for d in details if list(d.iter("img")))
+    assert "open" not in seal.attrs and "公章：缺少" in seal.text
+    fraud = next(d for d in details if list(d.iter("mark")))
+    assert fraud.attrs.get("open") == "open"
+    marks = [m.text for m in fraud.iter("mark")]
+    assert marks == ["共同段落", "共同段落"]
+    assert "甲乙丙共同段落丁戊" in fraud.text  # the text around the passage is kept
+    assert "经人工核实确无问题的" in fraud.text
+
+
+def test_the_waiver_lines_clear_exactly_that_finding(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from credit_check.model import Finding, Severity
+    from credit_check.waivers import apply_waivers, load_waivers
+
+    odd = Finding(rule="D1", check="reused", severity=Severity.ERROR, path="5.1 宣传月/[草稿] 活动*现场?.jpg",
+                  message="同一张照片", related=("5.4/b.jpg",))
+    other = odd.model_copy(update={"path": "5.1 宣传月/草 活动x现场1.jpg"})
+    entry = html.waiver_entry(odd)
+    assert entry is not None
+    path = tmp_path / "waivers.yaml"
+    path.write_text(entry.replace("请填写核实情况：谁、何时、核实了什么", "联合活动，已核实"), encoding="utf-8")
+    [waiver] = load_waivers(path)
+    cleared = apply_waivers([odd, other], [waiver], dt.date(2025, 1, 15))
+    assert [f.waived for f in cleared] == ["联合活动，已核实", None]
+    assert html.waiver_entry(odd.model_copy(update={"path": None})) is None
+
+
+def test_side_by_side_is_a_reusable_component() -> None:
+    from credit_check.model import PreviewPane
+
+    box = html.side_by_side([PreviewPane(label="a.jpg", image=PIXEL, width=1, height=1),
+                             PreviewPane(label="b.jpg", image=PIXEL, width=1, height=1)], "en",
+                            waiver="- rule: D1", link_base="../t/", paths=["a.jpg", "b.jpg"])
+    text = html._html(box)
+    assert text.count("<figure") == 2 and text.count('loading="lazy"') == 2
+    assert 'href="../t/a.jpg"' in text and "<pre class=\"waiver\">- rule: D1</pre>" in text
