@@ -72,6 +72,22 @@ def find_doc_number(page1: str, *, lenient_brackets: bool = False) -> DocNumber 
     return None
 
 
+# A number line whose sequence number was never filled in: 苏发改党〔2012〕 号, （2012）苏发改 字第 号.
+BLANK_NUMBER = re.compile(
+    r"^(?:[\u4e00-\u9fffA-Za-z]{1,15}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?"
+    r"|[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】][\u4e00-\u9fffA-Za-z\s]{1,15}第?)\s*号$")
+
+
+def blank_number(page1: str) -> tuple[int, str] | None:
+    """(line index, text) of a 发文字号 line whose sequence number is blank (a template never
+    filled in), near the top of page 1."""
+    for i, line in enumerate(_lines(page1)[:_TOP_LINES]):
+        compact = re.sub(r"[\s\u3000]+", "", line)
+        if len(compact) <= 30 and BLANK_NUMBER.match(compact):
+            return i, compact
+    return None
+
+
 def _sentence(line: str) -> bool:
     return any(c in line for c in "，。；：:") or line.endswith(("：", ":"))
 

@@ -127,6 +127,7 @@ def document_facts(*, pages: Sequence[str], page_count: int, scanned: bool, head
     number = docnumber.find_doc_number(page1, lenient_brackets=from_ocr) if text_known else None
     issue: str | None = None
     issues: list[Literal["format", "year"]] = []
+    blank: tuple[int, str] | None = None
     if number is not None:
         if not number.format_ok:
             issues.append("format")
@@ -138,12 +139,15 @@ def document_facts(*, pages: Sequence[str], page_count: int, scanned: bool, head
     status: Literal["found", "missing", "undetermined"]
     if number is not None:
         status, number_reason = "found", "第1页版头下方"
+    elif text_known and (blank := docnumber.blank_number(page1)) is not None:
+        status, number_reason = "missing", f"第1页的发文字号“{blank[1]}”没有序号（未填写）"
     elif text_known:
         status, number_reason = "missing", "第1页顶部没有找到发文字号（如 某某字〔2024〕1号）"
     else:
         status = "undetermined"
         number_reason = ("扫描件无文字层，" + ocr.UNAVAILABLE_REASON) if ocr_state == "unavailable" else "无法读取第1页文字"
-    title = docnumber.find_title(page1, after_line=number.line if number else -1) if text_known else None
+    after = number.line if number else (blank[0] if status == "missing" and blank is not None else -1)
+    title = docnumber.find_title(page1, after_line=after) if text_known else None
     facts = DocumentFacts(
         pages=page_count, scanned=scanned, title=title,
         red_header=header.present, red_header_reason=header.reason, red_header_page=header.page,

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from credit_check.facts import docnumber, docx, gongwen, ole
+from credit_check.facts import docx, gongwen, ole
 from credit_check.facttypes import DocumentFacts, ErrorKind
 from credit_check.model import Extracted, Kind
 
@@ -897,10 +897,6 @@ def parse(o: olefile.OleFileIO, wd: bytes, fib: Fib) -> WordDoc:
 
 
 # ----------------------------------------------------------------------------------- facts
-# A number line whose sequence number was never filled in: 苏发改党〔2012〕 号, （2012）苏发改 字第 号.
-BLANK_NUMBER = re.compile(
-    r"^(?:[\u4e00-\u9fffA-Za-z]{1,15}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?"
-    r"|[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】][\u4e00-\u9fffA-Za-z\s]{1,15}第?)\s*号$")
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
@@ -932,16 +928,6 @@ def seal_element(doc: WordDoc) -> gongwen.Element:
     if seal.present is False and doc.undecoded:
         return gongwen.undetermined(f"有无法解码的图片（{'，'.join(doc.undecoded[:3])}），无法判断是否为印章")
     return seal
-
-
-def blank_number(page1: str) -> tuple[int, str] | None:
-    """(line index, text) of a 发文字号 line whose sequence number is blank, near the top of page 1."""
-    lines = [ln.strip() for ln in page1.splitlines() if ln.strip()]
-    for i, line in enumerate(lines[:15]):
-        compact = _compact(line)
-        if len(compact) <= 30 and BLANK_NUMBER.match(compact):
-            return i, compact
-    return None
 
 
 def describe_head(head: bytes) -> str:
@@ -1012,11 +998,6 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
         seal=seal_element(doc), ocr_state=False, text_known=text_known, from_ocr=False)
     update: dict[str, object] = {"format": fmt, "created": meta.created, "modified": meta.modified,
                                  "producer": meta.application}
-    if facts.doc_number_status == "missing":
-        blank = blank_number(pages[0])
-        if blank is not None:
-            update["doc_number_reason"] = f"第1页的发文字号“{blank[1]}”没有序号（未填写）"
-            update["title"] = docnumber.find_title(pages[0], after_line=blank[0])
     facts = facts.model_copy(update=update)
     return Extracted(kind=Kind.DOCUMENT, facts=facts, pages=tuple(pages), content_date=issued_on,
                      content_date_source="text" if issued_on else None)

@@ -230,3 +230,12 @@ def test_a_number_cited_in_brackets_on_a_wrapped_line_is_not_the_documents_own()
     page1 = "建设项目用地预审与选址意见书\n用地项目名称：某公路工程，依据《关于某公路工程的批复（临翔发改复[2018]172号）\n核发机关"
     assert docnumber.find_doc_number(page1) is None
     assert docnumber.find_doc_number("莱芜区交通运输局文件\n莱芜区交字〔2024〕19号\n关于X的通知") is not None
+
+
+def test_an_unfilled_number_line_is_missing_with_its_reason_for_every_reader() -> None:
+    page1 = "江苏省能源局文件\n苏能源 发〔2012〕 号\n省能源局关于 的批复\n正文"
+    facts, _ = gongwen.document_facts(pages=[page1], page_count=1, scanned=False,
+                                      header=gongwen.undetermined("x"), seal=gongwen.undetermined("x"),
+                                      ocr_state=False, text_known=True, from_ocr=False)
+    assert facts.doc_number is None and facts.doc_number_status == "missing"
+    assert "没有序号" in (facts.doc_number_reason or "") and facts.title == "省能源局关于 的批复"
