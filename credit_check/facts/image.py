@@ -26,7 +26,7 @@ from PIL import Image
 from credit_check.facts.exif import ExifInfo, read_exif
 from credit_check.facts.phash import middle_hash, phash, zoom_hashes
 from credit_check.facts.stamp import OCR_SIDE, StampReading, read_stamp, reduced
-from credit_check.facttypes import ImageFacts, PhotoFacts
+from credit_check.facttypes import ErrorKind, ImageFacts, PhotoFacts
 from credit_check.model import Extracted, Kind
 
 if TYPE_CHECKING:
@@ -75,7 +75,11 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
         return Extracted(kind=kind, facts=facts)  # EXIF-less, stamp undetermined: not an unreadable file
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow warns about odd EXIF and big pictures; we note what matters
-        with Image.open(path) as image:
+        try:
+            opened = Image.open(path)
+        except Image.DecompressionBombError as exc:  # the header alone says it is a bomb: nothing decoded
+            return Extracted.failed(kind, ErrorKind.TOO_LARGE, str(exc)[:120])
+        with opened as image:
             return _photo(image, options) if kind is Kind.PHOTO else _image(image, options)
 
 
