@@ -76,17 +76,22 @@ _PROBE = "中"
 
 def _font_dirs() -> list[Path]:
     """The usual font folders of Linux, Windows and macOS that exist here."""
-    home = Path.home()
-    dirs = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".local" / "share" / "fonts",
-            home / ".fonts"]
+    try:
+        home: Path | None = Path.home()
+    except RuntimeError:  # no HOME (a service account): the system folders still count
+        home = None
+    dirs = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
+    if home is not None:
+        dirs += [home / ".local" / "share" / "fonts", home / ".fonts"]
     for var in ("WINDIR", "SystemRoot"):
         if os.environ.get(var):
             dirs.append(Path(os.environ[var]) / "Fonts")
     dirs.append(Path("C:/Windows/Fonts"))
     if os.environ.get("LOCALAPPDATA"):
         dirs.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
-    dirs += [Path("/System/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"), Path("/Library/Fonts"),
-             home / "Library" / "Fonts"]
+    dirs += [Path("/System/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"), Path("/Library/Fonts")]
+    if home is not None:
+        dirs.append(home / "Library" / "Fonts")
     seen: set[Path] = set()
     out: list[Path] = []
     for d in dirs:
@@ -174,8 +179,9 @@ def find_cjk_font() -> Path | None:
 
 
 def has_cjk_font() -> bool:
-    """Whether labels may be drawn in Chinese (else keep them ASCII)."""
-    return find_cjk_font() is not None
+    """Whether labels may be drawn in Chinese (else keep them ASCII): a CJK font is found and opens."""
+    path = find_cjk_font()
+    return path is not None and getattr(_load(path, 16), "path", None) == str(path)
 
 
 @lru_cache(maxsize=64)

@@ -33,7 +33,7 @@ def test_env_path_overrides_and_a_wrong_path_is_ignored(monkeypatch: pytest.Monk
     chosen = tmp_path / "my font.ttf"
     chosen.write_bytes(b"not really a font")
     monkeypatch.setenv(ENV_VAR, str(chosen))
-    assert find_cjk_font() == chosen
+    assert find_cjk_font() == chosen and not has_cjk_font()  # named, but it does not open: labels stay ASCII
     assert _ink_box(load_font(20), "ok") is not None  # an unreadable font file falls back to the default
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "missing.ttc"))
     with pytest.warns(UserWarning, match=ENV_VAR):
