@@ -75,7 +75,7 @@ def find_header(doc: pdfium.PdfDocument, objs: PageObjects, scanned: bool, colou
         if scanned and not colour_seen:
             return Element(present=None, reason="黑白扫描/复印件，无法确认版头是否为红色", page=1)
         return Element(present=False, reason="第1页顶部没有红色发文机关标志", page=1)
-    hit = pixels.find_red_header(rgb, 25.4 / HEADER_DPI)
+    hit = pixels.find_red_header(rgb, 25.4 / HEADER_DPI, zone=1.0)  # `rgb` is the header zone already
     if hit is None:
         return Element(present=False, reason="第1页顶部没有红色发文机关标志（按图像判断）", page=1)
     if hit.band and scanned and not page1_text.strip():

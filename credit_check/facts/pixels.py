@@ -250,10 +250,11 @@ def _find_seals(rgb: NDArray[np.uint8], mm_per_px: float, red: Mask) -> list[Sea
     return hits
 
 
-def find_red_header(rgb: NDArray[np.uint8], mm_per_px: float) -> HeaderHit | None:
-    """Red organ name (text-like, wide, centred) in the top 40 % of a page, with the red rule if any;
-    washed-out red is looked for again with the looser test on a smoothed picture."""
-    top = rgb[: int(rgb.shape[0] * 0.42)]
+def find_red_header(rgb: NDArray[np.uint8], mm_per_px: float, *, zone: float = 0.42) -> HeaderHit | None:
+    """Red organ name (text-like, wide, centred) in the top `zone` of a page (0.42: a whole page;
+    1.0: a picture that is already the header zone), with the red rule if any; washed-out red is
+    looked for again with the looser test on a smoothed picture."""
+    top = rgb[: max(1, int(rgb.shape[0] * zone))]
     hit = _find_red_header(red_mask(top), rgb.shape[1], mm_per_px)
     if hit is None:
         loose = reddish_mask(_smooth(top))

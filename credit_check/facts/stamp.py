@@ -28,6 +28,8 @@ _AFTERNOON = re.compile(r"下午|晚上|\bPM\b", re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:星期|周|礼拜)([一二三四五六日天])")
 # OCR joins "2024.05.12 14:30" into "2024.05.1214:30": put the space back.
 _JOINED = re.compile(r"((?:19|20)\d{2}([./-])\d{1,2}\2\d{2})(?=\d{1,2}[:：.]\d{2}(?!\d))")
+# OCR drops the first separator of "2024-09-03" ("202409-03"): put it back when the month is a month.
+_LOST_SEP = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])([./-])(\d{1,2})(?!\d)")
 # OCR reads the first dot of "2024.02.01" as a comma.
 _COMMA_DATE = re.compile(r"((?:19|20)\d{2})[,，]\s*(\d{1,2})([./-])")
 # Misreadings of the time, accepted only where a stamp has its time: right after the date
@@ -66,6 +68,7 @@ def mask_digits(text: str) -> str:
 
 def normalise(text: str) -> str:
     text = _COMMA_DATE.sub(r"\1\3\2\3", text.translate(_FULLWIDTH))
+    text = _LOST_SEP.sub(r"\1\3\2\3\4", text)
     return _JOINED.sub(r"\1 ", text)
 
 

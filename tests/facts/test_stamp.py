@@ -156,3 +156,11 @@ def test_misread_time_is_read_again_on_a_crop(tmp_path: Path) -> None:
     spec = PhotoSpec(seed=43, size=(1280, 960), stamp=Stamp(when=when), taken=when)
     facts = extract(make_photo(tmp_path / "p.jpg", spec), ExtractOptions()).facts
     assert facts.stamp_time == "2024-09-21T09:00:00"
+
+
+@pytest.mark.parametrize(("read", "fixed"), [("202409-03 14:30", "2024-09-03 14:30"), ("2024.05.1214:30", "2024.05.12 14:30"),
+                                             ("202413-03", "202413-03"), ("2024,02.01", "2024.02.01")])
+def test_ocr_misreadings_of_the_date_are_repaired(read: str, fixed: str) -> None:
+    from credit_check.facts.stamp import normalise
+
+    assert normalise(read) == fixed
