@@ -18,6 +18,7 @@ import chinese_calendar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from credit_check.checks import copying, personal_data, publication
+from credit_check.fonts import load_font
 from credit_check.model import Severity
 from credit_check.pii import BANK_CARD, MOBILE, RESIDENT_ID, find_personal_data
 from tests.builders.sheets import (
@@ -91,7 +92,7 @@ def bench_pii_files() -> None:
     import tempfile
 
     import docx
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -120,7 +121,7 @@ def bench_pii_files() -> None:
         elif fmt == "xlsx":
             write_xlsx(path, {"名单": [["信息"], *[[line] for line in lines]]})
         else:
-            font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 30)
+            font = load_font(30)  # any installed CJK font (credit_check.fonts)
             img = Image.new("RGB", (1700, 50 * len(lines) + 60), "white")
             draw = ImageDraw.Draw(img)
             for i, line in enumerate(lines):
