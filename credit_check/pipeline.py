@@ -83,7 +83,8 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
         result, evidence = evaluate(task, files, options.period, catalogue, folder=mask_text(folder) if folder else None)
         task_results.append(result)
         findings.extend(evidence)
-    bonus_results = [evaluate(b, files, options.period, catalogue, bonus=True, folder=tree.task_folders.get(b.id))[0]
+    bonus_results = [evaluate(b, files, options.period, catalogue, bonus=True,
+                              folder=mask_text(tree.task_folders[b.id]) if b.id in tree.task_folders else None)[0]
                      for b in catalogue.bonus]
 
     stamped = stamp_deductions(apply_waivers(findings, options.waivers, options.audit_date), catalogue)

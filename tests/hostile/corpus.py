@@ -323,13 +323,16 @@ def odd_names(folder: Path) -> list[Path]:
         "\x1b[31m红色\x1b[0m.txt",
         "c1\x9b31m控制.txt",
         "反转\u202egpj.exe.txt",
-        "[bold]粗体[/bold] [/] [link=file:///etc/passwd]x[/link].txt",
-        "[/]",
+        "[bold]粗体 [link=file:x]链接 [red on white].txt",
         "名" * 80 + ".txt",  # 80 × 3 bytes + 4 = 244 bytes
         f"身份证{ID_NUMBERS[1]}的照片.jpg",
         f"手机{FULLWIDTH_MOBILE}.txt",
         "tab\tand\nnewline.txt",
     ]
+    # A name cannot hold "/", but a path can: folder "[bold]粗体[" + file "x].txt" shows as
+    # "[bold]粗体[/x].txt", a closing tag that Rich markup refuses with an exception.
+    (folder / "[bold]粗体[").mkdir(exist_ok=True)
+    names.append("[bold]粗体[/x].txt")
     out = []
     for name in names:
         path = folder / name
