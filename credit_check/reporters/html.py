@@ -102,6 +102,9 @@ WORDS = {
 }
 
 
+CHUNK = 50  # findings per list element (see `_Page.todo_list`)
+
+
 @cache
 def _template() -> Template:
     return Template(files("credit_check.reporters").joinpath("templates/report.html").read_text(encoding="utf-8"))
@@ -439,10 +442,14 @@ class _Page:
                  _el("p", cls="muted", id="todo-shown", **{"data-format": w["shown"]})]
         if findings:
             parts.append(_el("h3", w["findings"]))
-            listing = _el("ol", cls="todo", id="todo-findings")
-            for item in findings:
-                assert item.finding is not None
-                self.finding(self.entry(listing, item, f"finding-{item.finding.severity}"), item)
+            # Numbered lists of CHUNK entries each: the browser skips laying out the chunks out of
+            # view (content-visibility), so a long list opens and filters quickly.
+            listing = _el("div", id="todo-findings")
+            for start in range(0, len(findings), CHUNK):
+                chunk = _add(listing, "ol", cls="todo chunk", start=str(start + 1))
+                for item in findings[start:start + CHUNK]:
+                    assert item.finding is not None
+                    self.finding(self.entry(chunk, item, f"finding-{item.finding.severity}"), item)
             parts.append(listing)
         if tasks:
             parts.append(_el("h3", w["incomplete"]))

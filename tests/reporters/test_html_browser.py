@@ -25,7 +25,7 @@ PROBE = """
 (function () {
   var out = {};
   function shown() {
-    var n = 0, items = document.getElementById("todo-findings").children;
+    var n = 0, items = document.getElementById("todo-findings").getElementsByTagName("li");
     for (var i = 0; i < items.length; i++) { if (items[i].style.display !== "none") { n++; } }
     return n;
   }
@@ -139,3 +139,30 @@ def test_a_broken_script_would_be_caught(tmp_path: Path) -> None:
     page = html.render(build_report()).replace("(function () {\n  var box", "(function () {\n  null.x;\n  var box", 1)
     dump, _ = _open(tmp_path, page, "")
     assert "null" in dump.root.get("data-errors", "")
+
+
+def test_a_long_list_in_chunks_filters_and_empties_chunks(tmp_path: Path) -> None:
+    """Over `html.CHUNK` findings the list is split into lists of CHUNK; filtering hides whole
+    chunks that have nothing left to show, and keeps the numbering."""
+    from credit_check.model import Finding, Severity
+
+    base = build_report()
+    many = tuple(Finding(rule="D5" if i < 120 else "D6", check="x", severity=Severity.WARNING, path=f"杂项/文件{i}.pdf",
+                         task="1.1" if i % 2 else "7.4", message=f"问题 {i}") for i in range(130))
+    report = base.model_copy(update={"findings": many})
+    probe = """(function () {
+      var chunks = document.querySelectorAll("#todo-findings > ol.chunk"), out = {chunks: chunks.length, starts: []};
+      for (var i = 0; i < chunks.length; i++) { out.starts.push(chunks[i].start); }
+      var select = document.getElementById("rule-filter");
+      select.value = JSON.stringify("D6"); select.onchange();
+      out.hiddenChunks = 0;
+      for (i = 0; i < chunks.length; i++) { if (chunks[i].style.display === "none") { out.hiddenChunks++; } }
+      out.visible = 0;
+      var items = document.querySelectorAll("#todo-findings li");
+      for (i = 0; i < items.length; i++) { if (items[i].style.display !== "none") { out.visible++; } }
+      document.documentElement.setAttribute("data-probe", JSON.stringify(out));
+    })();"""
+    dump, probed = _open(tmp_path, html.render(report), probe)
+    assert "data-errors" not in dump.root
+    assert probed["chunks"] == 3 and probed["starts"] == [1, 1 + html.CHUNK, 1 + 2 * html.CHUNK]
+    assert probed["visible"] == 10 and probed["hiddenChunks"] == 2
