@@ -26,6 +26,9 @@ long side, as JPEG (`QUALITY`); at most `MAX_PREVIEWS` findings get pictures (D1
 warnings, notes) and at most `MAX_BYTES` of pictures in all; the rest simply have none. The
 pictures are drawn in a separate worker process (`isolate=True`, the default) with a time budget
 (`budget_s`): a file that hangs or crashes a renderer costs its own picture and never the report.
+Boxing a stamp means reading it again by OCR (the facts keep whether there is a stamp, not where),
+so only findings about the stamp (`STAMP_CHECKS`) get the box, within `OCR_SECONDS` in all; later
+photos are shown without it.
 """
 
 from __future__ import annotations
@@ -53,6 +56,9 @@ QUALITY = 60
 MAX_PREVIEWS = 300
 MAX_BYTES = 12_000_000  # all pictures together, as data URIs
 MAX_OCR = 40  # photos whose stamp is read again to box it
+OCR_SECONDS = 6.0  # …and the time that may take in all (OCR is slow; the rest of the pictures are cheap)
+# Findings about the stamp itself: their photos get the stamp boxed (when OCR is installed).
+STAMP_CHECKS = frozenset({"stamp-mismatch", "no-exif", "out-of-period", "future-time", "reused"})
 EXCERPT = 160  # characters of text shown on each side of a shared passage
 D6_CHECKS_PAGE = ("seal", "red_header", "doc_number")  # checks whose finding is about a page's elements
 _RANK = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
@@ -89,18 +95,23 @@ class _Budget:
 
 
 def add_previews(report: Report, *, isolate: bool = True, budget_s: float = 90.0, max_previews: int = MAX_PREVIEWS,
-                 max_bytes: int = MAX_BYTES, ocr: bool = True) -> Report:
+                 max_bytes: int = MAX_BYTES, ocr: bool = True, ocr_seconds: float = OCR_SECONDS) -> Report:
     """The report with `previews` filled (see the module docstring)."""
     return report.model_copy(update={"previews": build_previews(
-        report, isolate=isolate, budget_s=budget_s, max_previews=max_previews, max_bytes=max_bytes, ocr=ocr)})
+        report, isolate=isolate, budget_s=budget_s, max_previews=max_previews, max_bytes=max_bytes, ocr=ocr,
+        ocr_seconds=ocr_seconds)})
 
 
 def build_previews(report: Report, *, isolate: bool = True, budget_s: float = 90.0,
-                   max_previews: int = MAX_PREVIEWS, max_bytes: int = MAX_BYTES, ocr: bool = True) -> dict[str, Preview]:
+                   max_previews: int = MAX_PREVIEWS, max_bytes: int = MAX_BYTES, ocr: bool = True,
+                   ocr_seconds: float = OCR_SECONDS) -> dict[str, Preview]:
+    """Finding fingerprint → pictures; at most `budget_s` seconds in all, of which stamp OCR at
+    most `ocr_seconds` (`ocr=False`: none)."""
     jobs = sorted(plan(report), key=lambda job: job.rank)[:max_previews]
     if not jobs:
         return {}
-    results = _run_isolated(jobs, budget_s, ocr) if isolate else _run_here(jobs, budget_s, ocr)
+    ocr_until = time.time() + ocr_seconds if ocr else 0.0
+    results = _run_isolated(jobs, budget_s, ocr_until) if isolate else _run_here(jobs, budget_s, ocr_until)
     out: dict[str, Preview] = {}
     spent = 0
     for job in jobs:
@@ -150,15 +161,16 @@ def _panes(finding: Finding, files: dict[str, EvidenceFile], private: set[str]) 
         pane = _page_pane(main, finding)
         return [pane] if pane else []
     if finding.rule == "D7" and isinstance(main.facts, PhotoFacts):
-        return [_photo_pane(main)]
+        return [_photo_pane(main, stamp=finding.check in STAMP_CHECKS)]
     if finding.rule != "D1":
         return []
     others = [files[p] for p in finding.related if p in files and p not in private and not files[p].error]
+    stamp = finding.check in STAMP_CHECKS
     if not others:
-        pane = _file_pane(main, finding.page)
+        pane = _file_pane(main, finding.page, stamp=stamp)
         return [pane] if pane else []
     pairs = [(main, others[0]), *((other, main) for other in others[:3])]
-    panes = [pane for this, other in pairs if (pane := _file_pane(this, None, other=other)) is not None]
+    panes = [pane for this, other in pairs if (pane := _file_pane(this, None, other=other, stamp=stamp)) is not None]
     return panes if len(panes) > 1 else []
 
 
@@ -202,24 +214,25 @@ def _page_pane(file: EvidenceFile, finding: Finding) -> PaneJob | None:
 _PICTURES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".heic", ".heif"}
 
 
-def _photo_pane(file: EvidenceFile) -> PaneJob:
+def _photo_pane(file: EvidenceFile, *, stamp: bool) -> PaneJob:
     facts = file.facts
     assert isinstance(facts, PhotoFacts)
-    stamp = "无法确定" if facts.stamp is None else ("有" if facts.stamp else "无")
-    stamp_en = "not determined" if facts.stamp is None else ("found" if facts.stamp else "none")
+    found = "无法确定" if facts.stamp is None else ("有" if facts.stamp else "无")
+    found_en = "not determined" if facts.stamp is None else ("found" if facts.stamp else "none")
     when = f"（{facts.stamp_time.replace('T', ' ')[:16]}）" if facts.stamp and facts.stamp_time else ""
     taken = facts.taken.isoformat(sep=" ", timespec="minutes") if facts.taken else None
-    caption = f"时间水印：{stamp}{when} · EXIF 拍摄时间：{taken or '无'}"
-    caption_en = f"time stamp: {stamp_en}{when} · EXIF time: {taken or 'none'}"
-    return PaneJob(kind="photo", path=str(file.abs_path), label=file.path, facts=facts, stamp=bool(facts.stamp),
+    caption = f"时间水印：{found}{when} · EXIF 拍摄时间：{taken or '无'}"
+    caption_en = f"time stamp: {found_en}{when} · EXIF time: {taken or 'none'}"
+    return PaneJob(kind="photo", path=str(file.abs_path), label=file.path, facts=facts, stamp=stamp and bool(facts.stamp),
                    caption=caption, caption_en=caption_en)
 
 
-def _file_pane(file: EvidenceFile, page: int | None, other: EvidenceFile | None = None) -> PaneJob | None:
+def _file_pane(file: EvidenceFile, page: int | None, other: EvidenceFile | None = None, *,
+               stamp: bool = False) -> PaneJob | None:
     """A pane showing `file` as it is best seen beside `other`: a photo or picture as itself, a
     document as the passage it shares with `other` (a text document) or as its first page."""
     if isinstance(file.facts, PhotoFacts):
-        return _photo_pane(file)
+        return _photo_pane(file, stamp=stamp)
     if isinstance(file.facts, ImageFacts) or file.abs_path.suffix.lower() in _PICTURES:
         return PaneJob(kind="picture", path=str(file.abs_path), label=file.path)
     if isinstance(file.facts, DocumentFacts):
@@ -259,7 +272,7 @@ def _open_picture(path: str) -> Image.Image:
             return ImageOps.exif_transpose(image).convert("RGB")
 
 
-def _draw_pane(job: PaneJob, budget: _Budget, ocr: bool) -> PreviewPane | None:
+def _draw_pane(job: PaneJob, budget: _Budget, ocr_until: float) -> PreviewPane | None:
     if job.kind == "page":
         from credit_check.annotate_doc import marked_page
         from credit_check.facts.pdf import page_image
@@ -271,7 +284,7 @@ def _draw_pane(job: PaneJob, budget: _Budget, ocr: bool) -> PreviewPane | None:
             image = page_image(Path(job.path), job.page, 100)
         picture = _fit(image, height=PAGE_HEIGHT)
     elif job.kind == "photo":
-        picture = _photo(job, budget, ocr)
+        picture = _photo(job, budget, ocr_until)
     elif job.kind == "picture":
         picture = _fit(_open_picture(job.path), side=PHOTO_SIDE)
     else:
@@ -281,9 +294,9 @@ def _draw_pane(job: PaneJob, budget: _Budget, ocr: bool) -> PreviewPane | None:
                        caption_en=job.caption_en)
 
 
-def _photo(job: PaneJob, budget: _Budget, ocr: bool) -> Image.Image:
+def _photo(job: PaneJob, budget: _Budget, ocr_until: float) -> Image.Image:
     image = _open_picture(job.path)
-    if job.stamp and ocr and budget.ocr_left > 0:
+    if job.stamp and time.time() < ocr_until and budget.ocr_left > 0:
         from credit_check.annotate_photo import draw_stamp
         from credit_check.facts.ocr import engine
         from credit_check.facts.stamp import read_stamp, reduced
@@ -350,7 +363,8 @@ def _text_panes(jobs: Sequence[PaneJob]) -> list[PreviewPane | None]:
     return out
 
 
-def render_job(job: Job, budget: _Budget | None = None, ocr: bool = True) -> Preview | None:
+def render_job(job: Job, budget: _Budget | None = None, ocr_until: float = 0.0) -> Preview | None:
+    """(`ocr_until`: the `time.time()` until which the stamp may be read again to box it.)"""
     """Draw one finding's panes; None when nothing could be drawn (or, side by side, fewer than two)."""
     budget = budget or _Budget()
     texts = [p for p in job.panes if p.kind == "text"]
@@ -363,7 +377,7 @@ def render_job(job: Job, budget: _Budget | None = None, ocr: bool = True) -> Pre
             memo_key = (pane.path, pane.kind, pane.page)
             if memo_key not in budget.memo:
                 try:
-                    budget.memo[memo_key] = _draw_pane(pane, budget, ocr)
+                    budget.memo[memo_key] = _draw_pane(pane, budget, ocr_until)
                 except Exception:  # an unreadable page costs its picture only
                     budget.memo[memo_key] = None
             drawn = budget.memo[memo_key]
@@ -377,26 +391,26 @@ def render_job(job: Job, budget: _Budget | None = None, ocr: bool = True) -> Pre
 _WORKER_BUDGET = _Budget()
 
 
-def _worker_render(job: Job, ocr: bool) -> Preview | None:
+def _worker_render(job: Job, ocr_until: float) -> Preview | None:
     try:
-        return render_job(job, _WORKER_BUDGET, ocr)
+        return render_job(job, _WORKER_BUDGET, ocr_until)
     except Exception:
         return None
 
 
-def _run_here(jobs: Sequence[Job], budget_s: float, ocr: bool) -> dict[str, Preview]:
+def _run_here(jobs: Sequence[Job], budget_s: float, ocr_until: float) -> dict[str, Preview]:
     budget, out, deadline = _Budget(), {}, time.monotonic() + budget_s
     for job in jobs:
         if time.monotonic() > deadline:
             break
         with contextlib.suppress(Exception):
-            preview = render_job(job, budget, ocr)
+            preview = render_job(job, budget, ocr_until)
             if preview is not None:
                 out[job.key] = preview
     return out
 
 
-def _run_isolated(jobs: Sequence[Job], budget_s: float, ocr: bool) -> dict[str, Preview]:
+def _run_isolated(jobs: Sequence[Job], budget_s: float, ocr_until: float) -> dict[str, Preview]:
     """Draw in one worker process; stop at the time budget; a job that crashes or hangs its
     worker loses its own picture (the pool replaces a dead worker; a hung one ends the run)."""
     methods = multiprocessing.get_all_start_methods()
@@ -405,7 +419,7 @@ def _run_isolated(jobs: Sequence[Job], budget_s: float, ocr: bool) -> dict[str, 
     deadline = time.monotonic() + budget_s
     pool = context.Pool(processes=1)
     try:
-        pending = [(job.key, pool.apply_async(_worker_render, (job, ocr))) for job in jobs]
+        pending = [(job.key, pool.apply_async(_worker_render, (job, ocr_until))) for job in jobs]
         for key, result in pending:
             left = deadline - time.monotonic()
             if left <= 0:
