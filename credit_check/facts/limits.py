@@ -25,7 +25,7 @@ MAX_UNZIPPED_BYTES = 400 * 1024 * 1024  # all members of one OOXML/OFD file, inf
 MAX_MEMBER_BYTES = 128 * 1024 * 1024  # one member (document.xml, sheet1.xml), inflated
 MAX_RATIO = 200  # inflated ÷ compressed for a member over 1 MB (text XML compresses 10–30 ×)
 MAX_MEMBERS = 20_000
-MAX_COLS = 1_024  # columns read per sheet row (a ledger has 10–40)
+MAX_COLS = 256  # columns read per sheet row (a ledger has 10–40; openpyxl pads every row to this)
 MAX_ROWS = 200_000  # rows read per sheet
 MAX_TEXT_BYTES = 32 * 1024 * 1024  # bytes read of a text or CSV file
 
