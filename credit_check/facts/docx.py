@@ -22,6 +22,7 @@ from PIL import Image
 
 from credit_check.facts import gongwen, pixels
 from credit_check.facts.gongwen import Element
+from credit_check.facts.limits import zip_problem
 from credit_check.facttypes import DocumentFacts, ErrorKind
 from credit_check.model import Extracted, Kind
 
@@ -291,6 +292,8 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
             return Extracted.failed(Kind.DOCUMENT, ErrorKind.ENCRYPTED, "DOCX", facts=DocumentFacts(encrypted=True))
     import docx
 
+    if (bomb := zip_problem(path)) is not None:  # a zip bomb or 200 MB of XML: not inflated (facts/limits.py)
+        return Extracted.failed(Kind.DOCUMENT, ErrorKind.TOO_LARGE, bomb)
     try:
         document = docx.Document(str(path))
     except Exception as exc:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from credit_check.facts.limits import MAX_COLS, read_capped, zip_problem
 from credit_check.facttypes import ErrorKind, Ledger, SheetFacts
 from credit_check.model import Extracted, Kind, Sheet
 
@@ -143,7 +144,7 @@ def _read_xlsx(path: Path) -> tuple[list[Sheet], list[str]]:
             if hasattr(ws, "reset_dimensions"):
                 ws.reset_dimensions()  # exporters often write a wrong <dimension>; read what is there
             rows: list[tuple[str, ...]] = []
-            for values in ws.iter_rows(values_only=True):
+            for values in ws.iter_rows(values_only=True, max_col=MAX_COLS):  # a cell in XFD: 16,384 per row
                 if len(rows) >= MAX_ROWS:
                     truncated.append(ws.title)
                     break
@@ -207,7 +208,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
 
 
 def _read_csv(path: Path) -> tuple[list[Sheet], list[str], str]:
-    text, encoding = decode_csv(path.read_bytes())
+    text, encoding = decode_csv(read_capped(path)[0])  # a one-line 100 MB CSV is cut (facts/limits.py)
     try:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",\t;|")
     except csv.Error:
@@ -248,6 +249,8 @@ def extract(path: Path, options: ExtractOptions) -> Extracted:
                 return Extracted.failed(Kind.SPREADSHEET, ErrorKind.ENCRYPTED, facts=SheetFacts(encrypted=True))
             return Extracted.failed(Kind.SPREADSHEET, ErrorKind.CORRUPT, f"XLS: {exc}")
     elif head.startswith(b"PK\x03\x04"):
+        if (bomb := zip_problem(path)) is not None:
+            return Extracted.failed(Kind.SPREADSHEET, ErrorKind.TOO_LARGE, bomb)
         try:
             sheets, truncated = _read_xlsx(path)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
