@@ -8,7 +8,7 @@ from pathlib import Path
 from credit_check.catalogue.models import Catalogue
 from credit_check.discover import Discovered, display_name, task_id_of
 from credit_check.facts import ExtractOptions
-from credit_check.facts.runner import facts_job
+from credit_check.facts.runner import extract_one
 from credit_check.model import Kind
 from credit_check.pii import mask_text
 from credit_check.records import build_record
@@ -28,14 +28,14 @@ def _annotate(path: Path, kind: Kind, out: Path) -> list[str]:
 
 def inspect_file(path: Path, *, catalogue: Catalogue, as_json: bool = False, ocr: bool = True,
                  annotate: Path | None = None, task: str | None = None) -> str:
-    """What an audit would read from `path`: the same reader, the same record building (issued
-    decision with `catalogue`, masking), no cache."""
+    """What an audit would read from `path`: the same reader in a worker under the same time and
+    memory budgets, the same record building (issued decision with `catalogue`, masking), no cache."""
     shown, encoding = display_name(path.name)
     if task is None:
         known = {t.id for t in catalogue.tasks} | {b.id for b in catalogue.bonus}
         task = task_id_of(path.parent.name, known, catalogue.aliases())
     item = Discovered(path=shown, abs_path=path, size=path.stat().st_size, task=task, name_encoding=encoding)
-    sha, result = facts_job(str(path), ExtractOptions(ocr=ocr), None)
+    sha, result = extract_one(path, ExtractOptions(ocr=ocr))
     record = build_record(item, sha, result, catalogue)
     notes = _annotate(path, result.kind, annotate) if annotate is not None and result.error is None else []
     facts = record.facts.model_dump(mode="json")
