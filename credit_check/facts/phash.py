@@ -1,26 +1,37 @@
-"""Perceptual hash (DCT pHash, 64 bits as 16 hex digits) and Hamming distances.
+"""Perceptual hash (DCT pHash, 64 bits as 16 hex digits), Hamming distances, and the candidate
+pairs of the photo-reuse check.
 
 The picture is reduced to 32×32 grey, transformed with a 2-D DCT, and the 8×8 lowest
 frequencies become one bit each: above or below their median. Low frequencies survive
 resizing and recompression (0–2 bits) and a new stamp of the same app (0–4 bits). Cropping
 moves the full-frame hash more (10–20 bits for 5 % off each side), so a photo also carries the
-hashes of its centre 90 % and 80 % ("zooms"), and of its middle rows (20–80 % of the height,
-where no app stamps) for a copy re-stamped by another app. Measured on synthetic scenes:
-no two different pictures within 12 bits over 44 850 pairs (`bench/photos.py` for the rest).
+hashes of its centre 90 % and 80 % ("zooms"), of its middle rows (20–80 % of the height,
+where no app stamps) for a copy re-stamped by another app, of its mirror image, and of 48
+windows (each axis cut to 100 %, 90 % or 80 % at three offsets) for copies cropped off-centre.
+
+Hashes only *propose* pairs (`candidates`): a pair is a candidate when the full-frame (or
+mirrored) hash of one is within the distance of any hash of the other. Two photos of the same
+room from the same seat are candidates too; `credit_check.facts.verify` decides. Measured on
+real camera photos (`bench/fraud.py`, docs/fraud.md): at 12 bits, 0 of 595 pairs of unrelated
+photos and 99 % of copies (cropped up to 20 % off-centre, re-stamped, mirrored …) are candidates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Protocol
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 HASH_SIZE = 8
 _SIDE = 32
 MIN_SIDE = 32
 ZOOMS = (0.05, 0.10)  # fraction cut from each side for the zoom hashes
+# Per axis: (share kept, offset) of the window hashes; every combination but the whole frame.
+WINDOW_AXIS = ((1.0, 0.0), (0.9, 0.0), (0.9, 0.05), (0.9, 0.1), (0.8, 0.0), (0.8, 0.1), (0.8, 0.2))
+WINDOW_BASE = 256  # window hashes are cut from a grey copy with this long side (48 cheap hashes)
 MIDDLE = (0.2, 0.8)  # the rows of the middle hash
 MIN_CONTRAST = 2.0  # grey-level standard deviation below which a picture is "flat"
 
@@ -73,6 +84,32 @@ def middle_hash(image: Image.Image) -> str | None:
     return phash(image.crop((0, round(h * MIDDLE[0]), w, round(h * MIDDLE[1]))))
 
 
+def mirror_hash(image: Image.Image) -> str | None:
+    """Hash of the mirror image: a copy flipped left to right has a full-frame hash close to it."""
+    return phash(ImageOps.mirror(image))
+
+
+def window_hashes(image: Image.Image) -> list[str]:
+    """Hashes of 48 windows of the picture (each axis 100 %, 90 % or 80 % at three offsets, all but
+    the whole frame): a copy cropped off-centre, or more on one axis than the other, has a
+    full-frame hash close to one of them."""
+    w, h = image.size
+    factor = WINDOW_BASE / max(w, h)
+    base = image.convert("L")
+    if factor < 1:
+        base = base.resize((max(1, round(w * factor)), max(1, round(h * factor))), Image.Resampling.BOX)
+    bw, bh = base.size
+    found = []
+    for sx, ox in WINDOW_AXIS:
+        for sy, oy in WINDOW_AXIS:
+            if sx == 1.0 and sy == 1.0:
+                continue
+            value = phash(base.crop((round(bw * ox), round(bh * oy), round(bw * (ox + sx)), round(bh * (oy + sy)))))
+            if value is not None:
+                found.append(value)
+    return found
+
+
 _BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
@@ -95,10 +132,13 @@ def close_pairs(queries: Sequence[Sequence[str]], targets: Sequence[Sequence[str
 
     `queries[i]` / `targets[i]` hold the hashes of item i (targets default to the queries). The
     reuse check queries with the full-frame hash and targets full frame + zooms: comparing zoom
-    with zoom as well added false matches in the benchmark. Blocked all-pairs over 64-bit
-    integers with numpy: about 1 s for 5 000 photos, 10–15 s for 20 000; memory bounded by
-    `block` × the number of target hashes.
+    with zoom as well added false matches in the benchmark. The pairs come from a multi-index
+    (`credit_check.hamming`: exact, the same pairs as comparing all of them): about 0.5 s for
+    20 000 photos at 10 bits, where comparing all pairs took 10–15 s. `block` is not used any
+    more (kept for callers).
     """
+    from credit_check.hamming import near_pairs
+
     targets = queries if targets is None else targets
     q_owner = np.array([i for i, hs in enumerate(queries) for _ in hs], dtype=np.int64)
     t_owner = np.array([i for i, hs in enumerate(targets) for _ in hs], dtype=np.int64)
@@ -106,16 +146,49 @@ def close_pairs(queries: Sequence[Sequence[str]], targets: Sequence[Sequence[str
         return {}
     q_values = np.array([int(h, 16) for hs in queries for h in hs], dtype=np.uint64)
     t_values = np.array([int(h, 16) for hs in targets for h in hs], dtype=np.uint64)
+    rows, cols, dist = near_pairs(q_values, t_values, max_distance)
+    a, b = q_owner[rows], t_owner[cols]
+    keep = a != b
+    lo, hi, dist = np.minimum(a, b)[keep], np.maximum(a, b)[keep], dist[keep]
     found: dict[tuple[int, int], int] = {}
-    for start in range(0, len(q_values), block):
-        dist = _popcount(q_values[start:start + block, None] ^ t_values[None, :])
-        rows, cols = np.nonzero(dist <= max_distance)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            a, b = int(q_owner[start + r]), int(t_owner[c])
-            if a == b:
-                continue
-            key = (min(a, b), max(a, b))
-            d = int(dist[r, c])
-            if d < found.get(key, 65):
-                found[key] = d
+    for x, y, d in zip(lo.tolist(), hi.tolist(), dist.tolist(), strict=True):
+        if d < found.get((x, y), 65):
+            found[(x, y)] = d
     return found
+
+
+class Hashes(Protocol):
+    """What `candidates` reads of a photo's facts (PhotoFacts has all of it)."""
+
+    @property
+    def phash(self) -> str | None: ...
+    @property
+    def phash_zoom(self) -> tuple[str, ...]: ...
+    @property
+    def phash_middle(self) -> str | None: ...
+    @property
+    def phash_mirror(self) -> str | None: ...
+    @property
+    def phash_windows(self) -> tuple[str, ...]: ...
+
+
+def _valid(values: Sequence[str | None]) -> list[str]:
+    return [h for h in values if h is not None and len(h) == 16]
+
+
+def candidates(photos: Sequence[Hashes], max_distance: int) -> dict[tuple[int, int], int]:
+    """Pairs of photos (i < j) that may be the same picture, with the smallest distance found:
+    the full-frame or mirrored hash of one within `max_distance` bits of the full-frame, zoom or
+    window hash of the other, or their middle-row hashes that close."""
+    queries = [_valid([p.phash, p.phash_mirror]) for p in photos]
+    targets = [_valid([p.phash, *p.phash_zoom, *p.phash_windows]) for p in photos]
+    found = close_pairs(queries, targets, max_distance)
+    for key, d in close_pairs([_valid([p.phash_middle]) for p in photos], None, max_distance).items():
+        found[key] = min(d, found.get(key, 65))
+    return found
+
+
+def extra_hashes(image: Image.Image) -> dict[str, object]:
+    """The PhotoFacts fields for the reuse candidates beyond the full-frame hash."""
+    return {"phash_zoom": tuple(zoom_hashes(image)), "phash_middle": middle_hash(image),
+            "phash_mirror": mirror_hash(image), "phash_windows": tuple(window_hashes(image))}

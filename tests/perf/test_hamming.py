@@ -1,0 +1,67 @@
+"""The multi-index search finds exactly the pairs that comparing all pairs finds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from credit_check import hamming
+from credit_check.facts.phash import close_pairs
+
+
+def _clustered(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Groups of hashes a few bits apart (near copies), as perceptual hashes of photos are."""
+    out = []
+    for base in rng.integers(0, 2**63, size=n // 4, dtype=np.uint64):
+        out.append(base)
+        for _ in range(3):
+            value = int(base)
+            for bit in rng.choice(64, size=int(rng.integers(0, 14)), replace=False):
+                value ^= 1 << int(bit)
+            out.append(np.uint64(value))
+    return np.array(out, dtype=np.uint64)
+
+
+def _all_pairs(q: np.ndarray, t: np.ndarray, d: int, self_join: bool) -> set[tuple[int, int, int]]:
+    dist = hamming.popcount(q[:, None] ^ t[None, :])
+    rows, cols = np.nonzero(dist <= d)
+    return {(r, c, int(dist[r, c])) for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+            if not self_join or r < c}
+
+
+@pytest.mark.parametrize("distance", [0, 3, 6, 10, 12])
+def test_index_equals_all_pairs(monkeypatch: pytest.MonkeyPatch, distance: int) -> None:
+    monkeypatch.setattr(hamming, "BRUTE_PAIRS", 0)  # force the index even on a small set
+    rng = np.random.default_rng(distance)
+    q = _clustered(rng, 1200)
+    t = _clustered(rng, 800)
+    assert hamming._plan(len(q), len(t), distance) is not None
+    got = hamming.near_pairs(q, t, distance)
+    assert set(zip(*(a.tolist() for a in got), strict=True)) == _all_pairs(q, t, distance, False)
+    got = hamming.near_pairs(q, None, distance)
+    assert set(zip(*(a.tolist() for a in got), strict=True)) == _all_pairs(q, q, distance, True)
+
+
+def test_wide_chunks_use_sorted_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hamming, "BRUTE_PAIRS", 0)
+    monkeypatch.setattr(hamming, "TABLE_BITS", 4)  # every chunk wider than the table: searchsorted
+    rng = np.random.default_rng(5)
+    q = _clustered(rng, 600)
+    got = hamming.near_pairs(q, None, 8)
+    assert set(zip(*(a.tolist() for a in got), strict=True)) == _all_pairs(q, q, 8, True)
+
+
+def test_close_pairs_unchanged_by_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(9)
+    values = [f"{int(v):016x}" for v in _clustered(rng, 400)]
+    items = [values[i:i + 3] for i in range(0, len(values), 3)]
+    expected = close_pairs([[h[0]] for h in items], items, 10)
+    monkeypatch.setattr(hamming, "BRUTE_PAIRS", 0)
+    assert close_pairs([[h[0]] for h in items], items, 10) == expected
+    assert expected  # the clusters give matches to compare
+
+
+def test_radius_too_large_for_an_index_compares_all() -> None:
+    q = np.array([0, 2**64 - 1, 5], dtype=np.uint64)
+    rows, cols, dist = hamming.near_pairs(q, None, 64)
+    assert list(zip(rows.tolist(), cols.tolist(), dist.tolist(), strict=True)) == [(0, 1, 64), (0, 2, 2), (1, 2, 62)]
