@@ -56,7 +56,21 @@ from credit_check.facts import ExtractOptions, extract, ocr
 from credit_check.facttypes import ErrorKind
 from credit_check.model import Extracted, Kind
 
-CACHE_VERSION = f"{__version__}-4"  # bump whenever an extractor changes what it produces
+
+def _readers_digest() -> str:
+    """A digest of the code that decides what a reader returns (every module of `credit_check/facts`,
+    the fact records, masking and text cleaning): a cached result never outlives a change to it,
+    with nobody having to remember to bump a number."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for source in sorted([*package.joinpath("facts").glob("*.py"),
+                          *(package / name for name in ("facttypes.py", "model.py", "pii.py", "textclean.py"))]):
+        with contextlib.suppress(OSError):
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CACHE_VERSION = f"{__version__}-{_readers_digest()}"  # changes whenever a reader's code does
 Progress = Callable[[int, int, str], None]
 
 GRACE = 5.0  # seconds past the per-file time limit before the parent kills the worker
