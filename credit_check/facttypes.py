@@ -214,6 +214,12 @@ class PhotoFacts(_Base):
     phash: str | None = None  # 64-bit DCT hash, 16 hex digits
     phash_zoom: tuple[str, ...] = ()  # hashes of the centre 90 % and 80 % (light crops)
     phash_middle: str | None = None  # hash of the middle rows, where no app stamps (re-stamped copies)
+    phash_mirror: str | None = None  # hash of the mirror image (copies flipped left to right)
+    phash_windows: tuple[str, ...] = ()  # 48 window hashes (copies cropped off-centre), facts/phash.py
+    stamp_box: Box | None = None  # where the stamp is, as fractions of the upright picture (masked when comparing)
+    stamp_code: str | None = None  # the anti-counterfeit code (防伪码) the app printed, as read
+    stamp_place: EvidenceText | None = None  # the place the stamp names (地点：…)
+    stamp_coords: tuple[float, float] | None = None  # latitude, longitude printed in the stamp (GCJ-02 as the apps print)
     width: int | None = None
     height: int | None = None
 

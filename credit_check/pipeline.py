@@ -25,6 +25,7 @@ from credit_check.model import EvidenceFile, Period, Report
 from credit_check.pii import mask_text
 from credit_check.records import build_records, mask_findings
 from credit_check.scoring import score, stamp_deductions
+from credit_check.verify import verify_photos
 from credit_check.waivers import Waiver, apply_waivers
 
 __all__ = ["AuditOptions", "Progress", "default_cache_dir", "read_tree", "run_audit"]
@@ -74,7 +75,8 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
 
     ctx = CheckContext(catalogue=catalogue, period=options.period, audit_date=options.audit_date,
                        folders=tuple(mask_text(p) for p in tree.folders), unreadable=tree.unreadable,
-                       reference=tuple(_reference(options)))
+                       reference=tuple(_reference(options)),
+                       photo_pairs=verify_photos(files, catalogue, options.checks))  # stage: credit_check/verify.py
     findings = run_checks(files, ctx, options.checks)
 
     task_results = []

@@ -133,7 +133,7 @@ class PhotoSettings(_Strict):
     stamp_tolerance_minutes: float = Field(default=5, ge=0)
     edited_after_hours: float = Field(default=24, ge=0)
     editors: tuple[str, ...] = ()
-    reuse_distance: int = Field(default=10, ge=0, le=64)
+    reuse_distance: int = Field(default=12, ge=0, le=64)  # candidates for pixel verification (docs/fraud.md)
 
 
 class Settings(_Strict):

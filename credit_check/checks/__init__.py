@@ -11,7 +11,7 @@ The registry below is explicit: add a module here to run it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,6 +30,7 @@ from credit_check.checks import (
     read_error,
     reuse,
 )
+from credit_check.facts.verify import PairVerdict
 from credit_check.model import EvidenceFile, Finding, Period
 
 
@@ -42,6 +43,9 @@ class CheckContext:
     unreadable: tuple[str, ...] = ()  # folders that could not be listed
     # Material from elsewhere (--reference DIR) that copied text is compared against.
     reference: tuple[EvidenceFile, ...] = field(default=())
+    # Candidate pairs of photos compared pixel by pixel (`credit_check.verify`), keyed by their two
+    # paths in sorted order: the photo-reuse check's evidence. Empty when the stage did not run.
+    photo_pairs: Mapping[tuple[str, str], PairVerdict] = field(default_factory=dict)
 
 
 EVIDENCE_SOURCE = "evidence"  # findings of the task evaluation (`credit_check.evaluate`), not of a check

@@ -24,8 +24,9 @@ import numpy as np
 from PIL import Image
 
 from credit_check.facts.exif import ExifInfo, read_exif
-from credit_check.facts.phash import middle_hash, phash, zoom_hashes
+from credit_check.facts.phash import extra_hashes, phash
 from credit_check.facts.stamp import OCR_SIDE, StampReading, read_stamp, reduced
+from credit_check.facts.stampcode import stamp_facts
 from credit_check.facttypes import ErrorKind, ImageFacts, PhotoFacts
 from credit_check.model import Extracted, Kind
 
@@ -127,8 +128,8 @@ def _photo(image: Image.Image, options: ExtractOptions) -> Extracted:
         if page is not None:
             return page
     facts = _photo_facts(exif, stamp, phash(small) if small is not None else None, size).model_copy(update={
-        "phash_zoom": tuple(zoom_hashes(small)) if small is not None else (),
-        "phash_middle": middle_hash(small) if small is not None else None})
+        **(extra_hashes(small) if small is not None else {}),  # reuse candidates (facts/phash.py)
+        **(stamp_facts(stamp, small.size) if small is not None else {})})  # code, place, box (facts/stampcode.py)
     if exif.taken is not None:
         return Extracted(kind=Kind.PHOTO, facts=facts, content_date=exif.taken.date(), content_date_source="exif")
     if stamp.day is not None:

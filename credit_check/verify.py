@@ -1,0 +1,92 @@
+"""Stage between facts and checks: candidate pairs of photos compared pixel by pixel.
+
+Checks never open evidence files, and a perceptual hash cannot tell one picture from another
+picture of the same room taken from the same seat. So after the facts are read, the photo-reuse
+check's candidate pairs (`checks.reuse.candidates`: close hashes, or the same stamp code, across
+two folders) are handed to this stage, which opens the two files of each pair read-only
+(`facts.verify`: ORB features, a similarity transform fitted with RANSAC, then the pixels, with
+the stamps masked) and passes the verdicts to the checks in `CheckContext.photo_pairs`. Only
+candidate pairs are opened — a handful in a normal tree — and each photo once per run while it
+is still needed (a small cache of prepared photos).
+
+Why a stage and not features in the facts: 1 500 ORB descriptors are 48 KB a photo; stored in the
+facts they would travel through the cache and into every JSON report, for the few photos that
+ever meet a candidate (docs/fraud.md).
+
+Without OpenCV, or when a file cannot be opened again, a pair's verdict is `unverified`: the
+reuse check then reports a warning that asks a person to look, never an error.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+
+from credit_check.catalogue.models import Catalogue
+from credit_check.checks import reuse
+from credit_check.facts import verify
+from credit_check.facts.verify import PairVerdict, Prepared
+from credit_check.facttypes import PhotoFacts
+from credit_check.model import EvidenceFile
+
+CACHE = 96  # prepared photos kept (about 0.6 MB each)
+MAX_PIXELS = 120_000_000  # as the photo reader: larger pictures are not decoded
+UNAVAILABLE = "未安装 OpenCV，无法逐点核验 / OpenCV (opencv-python-headless) is not installed: pairs not verified"
+
+
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def verify_photos(files: Sequence[EvidenceFile], catalogue: Catalogue,
+                  only: Iterable[str] | None = None) -> dict[tuple[str, str], PairVerdict]:
+    """Verdicts for the photo-reuse check's candidate pairs (nothing when that check does not run)."""
+    if only is not None and reuse.ID not in set(only):
+        return {}
+    return verify_pairs([(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo)])
+
+
+def _boxes(f: EvidenceFile) -> tuple[verify.Box, ...]:
+    facts = f.facts
+    return (facts.stamp_box,) if isinstance(facts, PhotoFacts) and facts.stamp_box is not None else ()
+
+
+def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]]) -> dict[tuple[str, str], PairVerdict]:
+    """Compare each pair's two files; the verdict of each, keyed by `pair_key` of their paths."""
+    out: dict[tuple[str, str], PairVerdict] = {}
+    if not pairs:
+        return out
+    if not verify.available():
+        return {pair_key(a.path, b.path): PairVerdict(verdict="unverified", reason=UNAVAILABLE) for a, b in pairs}
+    cache: OrderedDict[str, Prepared | str] = OrderedDict()
+
+    def prepared(f: EvidenceFile) -> Prepared | str:
+        if f.path in cache:
+            cache.move_to_end(f.path)
+            return cache[f.path]
+        facts = f.facts
+        if isinstance(facts, PhotoFacts) and (facts.width or 0) * (facts.height or 0) > MAX_PIXELS:
+            value: Prepared | str = "图片像素过多，未解码 / picture too large to decode"
+        else:
+            try:
+                value = verify.prepare_file(f.abs_path, _boxes(f))
+            except Exception as exc:  # moved, changed, unreadable since the facts were read
+                value = f"无法重新打开文件 / could not open the file again: {type(exc).__name__}"[:200]
+        cache[f.path] = value
+        if len(cache) > CACHE:
+            cache.popitem(last=False)
+        return value
+
+    # Pairs sharing a photo one after another, so the cache keeps what is needed next.
+    for a, b in sorted(pairs, key=lambda p: (min(p[0].path, p[1].path), max(p[0].path, p[1].path))):
+        first, second = sorted((a, b), key=lambda f: f.path)
+        pa, pb = prepared(first), prepared(second)
+        key = pair_key(a.path, b.path)
+        if isinstance(pa, str) or isinstance(pb, str):
+            out[key] = PairVerdict(verdict="unverified", reason=pa if isinstance(pa, str) else str(pb))
+            continue
+        try:
+            out[key] = verify.compare(pa, pb)
+        except Exception as exc:  # a degenerate picture OpenCV refuses
+            out[key] = PairVerdict(verdict="unverified", reason=f"核验出错 / verification failed: {type(exc).__name__}")
+    return out
