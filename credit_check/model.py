@@ -49,6 +49,13 @@ class Sheet(Frozen):
     rows: tuple[tuple[str, ...], ...]
 
 
+class TextSketch(Frozen):
+    """A document's text as MinHash values (`credit_check/sketch.py`): compared without the text."""
+
+    minhash: str  # base64 of 192 little-endian uint32 values
+    shingles: int  # distinct 5-character passages of the normalised text
+
+
 class Extracted(Frozen):
     """What a facts extractor read from one file. `facts` is public; `pages`/`sheets` are not."""
 
@@ -61,6 +68,7 @@ class Extracted(Frozen):
     # The date the content itself states (成文日期, EXIF time, stamp date), with its source.
     content_date: dt.date | None = None
     content_date_source: str | None = None
+    text_sketch: TextSketch | None = None  # documents with enough text (`sketch.with_sketch`)
 
     @model_validator(mode="before")
     @classmethod
@@ -93,6 +101,7 @@ class EvidenceFile(Frozen):
     pages: tuple[str, ...] = ()
     sheets: tuple[Sheet, ...] = ()
     sha256: str = ""
+    text_sketch: TextSketch | None = None  # the text as MinHash values (documents; `credit_check/sketch.py`)
 
     @model_validator(mode="before")
     @classmethod

@@ -18,8 +18,10 @@ from credit_check.catalogue.models import Catalogue
 from credit_check.checks import CheckContext, run_checks
 from credit_check.discover import Discovered, Tree, discover, display_name
 from credit_check.evaluate import evaluate
+from credit_check.executors import parse_executor
 from credit_check.facts import ExtractOptions
-from credit_check.facts.runner import Progress, default_cache_dir, extract_all
+from credit_check.facts.index import read_all
+from credit_check.facts.runner import Progress, default_cache_dir
 from credit_check.fingerprint import with_fingerprints
 from credit_check.model import EvidenceFile, Period, Report
 from credit_check.pii import mask_text
@@ -44,6 +46,7 @@ class AuditOptions:
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     checks: tuple[str, ...] | None = None  # run only these check ids
     waivers: tuple[Waiver, ...] = ()  # findings a person has cleared
+    executor: str | None = None  # where files are read: None/"local" or "dask://HOST:PORT" (executors.py)
 
 
 def _tree(root: Path, catalogue: Catalogue) -> Tree:
@@ -52,9 +55,11 @@ def _tree(root: Path, catalogue: Catalogue) -> Tree:
 
 
 def read_tree(tree: Tree, options: AuditOptions, progress: Progress | None = None) -> list[EvidenceFile]:
-    """Every file of `tree` as an evidence record: facts read (cached, in parallel), dated, masked."""
+    """Every file of `tree` as an evidence record: facts read (from the index when unchanged, else
+    through the content cache, in parallel: `facts.index`, `executors`), dated, masked."""
     extract_opts = dataclasses.replace(options.extract, ocr=options.ocr)  # every other setting as given
-    extracted = extract_all(tree.files, extract_opts, options.cache_dir, options.jobs, progress)
+    executor = parse_executor(options.executor, options.jobs)
+    extracted = read_all(tree.files, extract_opts, options.cache_dir, tree.root, executor, progress)
     return build_records(tree, extracted, options.catalogue)
 
 

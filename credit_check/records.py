@@ -58,7 +58,7 @@ def build_record(item: Discovered, sha: str, ex: Extracted, catalogue: Catalogue
     return EvidenceFile(
         path=mask_text(item.path), abs_path=item.abs_path, size=item.size, task=item.task, kind=ex.kind, date=day,
         date_source=source, facts=mask_facts(facts, mask_text), error=mask_text(ex.error) if ex.error else None,
-        error_kind=ex.error_kind, pages=ex.pages, sheets=ex.sheets, sha256=sha,
+        error_kind=ex.error_kind, pages=ex.pages, sheets=ex.sheets, sha256=sha, text_sketch=ex.text_sketch,
     )
 
 

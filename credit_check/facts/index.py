@@ -1,0 +1,249 @@
+"""The warm path: a file index like git's, so an unchanged tree is not read again.
+
+For every file of an audited tree the index keeps what `os.stat` said when the file was last
+read — size, modification and change times (nanoseconds), inode and device — with the content
+hash and the facts read then. On the next audit of the same tree a file whose stat is unchanged
+takes its facts from the index: it is not opened, not hashed, and no worker process is started
+for it. Only files whose stat changed (or that are new) go to the readers, which hash them and
+look in the content cache first (`facts/runner.py`): a renamed or copied file is hashed, not read.
+
+**Racy entries** (git's "racy clean" problem): a file changed again within the same tick of the
+clock as the stat taken of it would keep its old stat. An entry whose modification time is less
+than `RACY_SECONDS` older than the moment its stat was taken is trusted only after its content
+hash has been checked again on the next audit (the stat is taken before the file is read).
+
+**Where and what.** One index per evidence folder, reader settings and cache key, inside the
+cache folder and under its rules (0700 folders, 0600 files, atomic writes, never through a link):
+`XX/<name>-<cache version>-index<format>-<settings>.json`, a name `credit-check cache clear`
+deletes and `cache info` counts with the cache's entries, and that a new tool version's cache
+clean-up removes, as it does the content entries. It holds no path and no personal data in the
+clear: files are keyed by a keyed hash (BLAKE2b with the cache's pseudonymisation key) of their
+path, the root is in the name only through that hash, and the facts are those of the content
+cache (pseudonymised by the readers). Text sketches (`credit_check/sketch.py`) are kept with the
+facts, so cross-file checks do not hash every document again.
+
+Stat fields on network shares can be unstable (inode numbers made up at mount time): the files
+are then hashed again, which costs time, never correctness.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+
+from credit_check.discover import Discovered
+from credit_check.facts import ExtractOptions
+from credit_check.facttypes import ErrorKind
+from credit_check.model import Extracted, Kind
+
+if TYPE_CHECKING:
+    from credit_check.executors import Executor
+
+INDEX_FORMAT = 1
+RACY_SECONDS = 2.0  # FAT and some shares keep modification times to 2 s
+Progress = Callable[[int, int, str], None]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+    dev: int
+    sha: str
+    racy: bool = False  # modified too close to when its stat was taken: check the hash next time
+    result: Extracted
+
+
+class _IndexFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    entries: dict[str, _Entry]
+
+
+@dataclass(frozen=True)
+class Stat:
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+    dev: int
+
+    @classmethod
+    def of(cls, path: Path) -> Stat | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return cls(size=st.st_size, mtime_ns=st.st_mtime_ns, ctime_ns=st.st_ctime_ns, ino=st.st_ino, dev=st.st_dev)
+
+    def matches(self, entry: _Entry) -> bool:
+        return (self.size, self.mtime_ns, self.ctime_ns, self.ino, self.dev) == (
+            entry.size, entry.mtime_ns, entry.ctime_ns, entry.ino, entry.dev)
+
+
+def _code_digest() -> str:
+    """What else decides an entry's content beside the readers (the cache version covers them):
+    this module and the text sketch."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for source in (Path(__file__), package / "sketch.py", package / "textsim.py"):
+        with contextlib.suppress(OSError):
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+class FileIndex:
+    """The index of one tree for one set of reader settings (see the module docstring)."""
+
+    def __init__(self, cache_dir: Path, root: Path, options: ExtractOptions, key: bytes) -> None:
+        from credit_check.facts.runner import CACHE_VERSION, _options_key
+
+        self.cache_dir = cache_dir
+        self.key = key
+        self.version = f"{CACHE_VERSION}-{INDEX_FORMAT}-{_code_digest()}-{_options_key(options)}"
+        name = hashlib.blake2b(os.fsencode(str(root.absolute())), key=key[:64], digest_size=32,
+                               person=b"cc-index-root").hexdigest()
+        self.path = cache_dir / name[:2] / f"{name}-{CACHE_VERSION}-index{INDEX_FORMAT}-{_options_key(options)}.json"
+        self.entries: dict[str, _Entry] = {}
+        self.changed = False
+
+    def file_key(self, path: Path) -> str:
+        return hashlib.blake2b(os.fsencode(str(path)), key=self.key[:64], digest_size=16,
+                               person=b"cc-index-file").hexdigest()
+
+    def load(self) -> None:
+        if self.path.parent.is_symlink():
+            return
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "rb") as fh:
+                data = _IndexFile.model_validate_json(fh.read())
+        except (OSError, ValueError):
+            return  # a damaged index is rebuilt
+        if data.version == self.version:
+            self.entries = data.entries
+
+    def lookup(self, key: str, st: Stat) -> _Entry | None:
+        entry = self.entries.get(key)
+        if entry is None or entry.racy or not st.matches(entry):
+            return None
+        return entry
+
+    def put(self, key: str, st: Stat, taken_ns: int, sha: str, result: Extracted) -> None:
+        racy = st.mtime_ns > taken_ns - int(RACY_SECONDS * 1e9)
+        self.entries[key] = _Entry(size=st.size, mtime_ns=st.mtime_ns, ctime_ns=st.ctime_ns, ino=st.ino, dev=st.dev,
+                                   sha=sha, racy=racy, result=result)
+        self.changed = True
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget files that are no longer in the tree."""
+        gone = [k for k in self.entries if k not in keys]
+        for k in gone:
+            del self.entries[k]
+        self.changed = self.changed or bool(gone)
+
+    def save(self) -> None:
+        """Write the index (0600, atomic, never through a link); an unwritable cache only costs speed."""
+        if not self.changed:
+            return
+        from credit_check.facts.runner import _private_dir
+
+        data = _IndexFile(version=self.version, entries=self.entries).model_dump_json().encode("utf-8")
+        try:
+            _private_dir(self.cache_dir, link_ok=True)
+            _private_dir(self.path.parent)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except (OSError, ValueError):
+            pass
+
+
+def _cacheable(sha: str, result: Extracted) -> bool:
+    """As the content cache: a result that may differ next time (a time-out, a crash, a budget) is
+    not kept (facts/runner.py)."""
+    return bool(sha) and (result.error_kind is None or result.error_kind.cacheable)
+
+
+def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Path | None, root: Path,
+             executor: Executor, progress: Progress | None = None) -> list[tuple[str, Extracted]]:
+    """(content hash, facts) of every file, in order: from the index when the file's stat is
+    unchanged, else read by `executor` (through the content cache); text sketches added."""
+    from credit_check.sketch import with_sketch
+
+    total = len(items)
+    results: list[tuple[str, Extracted] | None] = [None] * total
+    done = 0
+
+    def tick(i: int) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total, items[i].path)
+
+    index: FileIndex | None = None
+    if cache_dir is not None:
+        from credit_check.facts.runner import cache_key, prepare_cache
+
+        prepare_cache(cache_dir)
+        index = FileIndex(cache_dir, root, options, cache_key(cache_dir))
+        index.load()
+    keys: list[str] = [""] * total
+    stats: list[Stat | None] = [None] * total
+    taken_ns = time.time_ns()  # stats are taken before any file is read
+    misses: list[int] = []
+    for i, item in enumerate(items):
+        if item.outside:  # a link out of the tree: never opened, never hashed
+            results[i] = ("", Extracted.failed(Kind.OTHER, ErrorKind.OUTSIDE))
+            tick(i)
+            continue
+        if index is not None:
+            keys[i] = index.file_key(item.abs_path)
+            st = stats[i] = Stat.of(item.abs_path)
+            entry = index.lookup(keys[i], st) if st is not None else None
+            if entry is not None:
+                results[i] = (entry.sha, entry.result)
+                tick(i)
+                continue
+        misses.append(i)
+
+    if misses:
+        offset = done
+
+        def relay(n: int, _total: int, path: str) -> None:
+            if progress:
+                progress(offset + n, total, path)
+
+        read = executor.read([items[i] for i in misses], options, cache_dir, relay)
+        for i, (sha, result) in zip(misses, read, strict=True):
+            result = with_sketch(result)
+            results[i] = (sha, result)
+            st = stats[i]
+            if index is not None and st is not None and _cacheable(sha, result):
+                index.put(keys[i], st, taken_ns, sha, result)
+    if index is not None:
+        index.keep_only({k for k in keys if k})
+        index.save()
+    return [r if r is not None else ("", Extracted.failed(Kind.OTHER, ErrorKind.CRASHED)) for r in results]
