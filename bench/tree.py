@@ -12,7 +12,8 @@ so the audit's findings look like a real tree's, not like thousands of copies.
 
 Photos are 1600×1200 (a real phone's 12 MP photo costs more to decode; `bench/run.py` times those
 separately), so a 10,000-file tree is about 1 GB and takes a few minutes on two cores to build.
-Built once per (files, seed) and reused: `DIR/.complete` marks a finished tree. `change(root,
+Built once per (files, seed) and reused: `DIR.complete` (next to the tree, not in it) marks a
+finished tree. `change(root,
 fraction)` rewrites a deterministic share of the files with new content (the "1 % changed"
 night) and `restore` puts the originals back.
 """
@@ -36,7 +37,7 @@ if str(ROOT) not in sys.path:
 PHOTO_SIZE = (1600, 1200)
 SHARES = (("photo", 0.72), ("pdf", 0.14), ("docx", 0.06), ("xlsx", 0.05), ("png", 0.03))
 ACTIVITIES = ("宣传活动", "培训会", "专题会议", "进企业宣传", "座谈会", "现场检查", "集中学习", "推进会")
-MARKER = ".complete"
+MARKER = ".complete"  # suffix of the marker file next to the tree
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,10 @@ def _write_chunk(args: tuple[str, list[Item]]) -> int:
 def build(root: Path, files: int, seed: int = 1, processes: int = 0) -> list[Item]:
     """Write the tree under `root` unless a finished one is there already; return its plan."""
     items = plan(files, seed)
-    marker = root / MARKER
+    marker = root.with_name(root.name + MARKER)
+    stray = root / MARKER  # where older versions of this script put it: inside the tree, an unfiled file
+    if stray.is_file():
+        stray.replace(marker)
     if marker.is_file() and json.loads(marker.read_text()) == {"files": files, "seed": seed}:
         return items
     if root.exists():
