@@ -273,9 +273,9 @@ def _task_table(tasks: tuple[TaskResult, ...], lang: str, base: str, *, grouped:
     head = _add(_add(table, "thead"), "tr")
     for key in ("task", "name", "units", "status", "points", "note"):
         _add(head, "th", w[key], scope="col")
-    body = _add(table, "tbody")
     groups = _labels.by_primary(tasks) if grouped else {"": list(tasks)}
     for group in groups.values():
+        body = _add(table, "tbody", cls="indicator")  # one per primary indicator: printed together
         if grouped:
             _add(_add(body, "tr", cls="group"), "th", _labels.primary_label(group[0], lang), colspan="6")
         for task in group:
