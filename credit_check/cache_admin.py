@@ -1,11 +1,11 @@
 """`credit-check cache info|clear`: look at and empty the facts cache.
 
 The cache (`facts/runner.py`: one JSON file per content hash, tool version and reader settings,
-under two-letter sub-folders, plus a `VERSION` marker) only saves time: clearing it is always
+under two-letter sub-folders, plus a `VERSION` marker and the pseudonymisation `key`) only saves time: clearing it is always
 safe, the next audit reads every file again.
 
-`clear` deletes only what the cache itself writes — `XX/<sha256>-….json`, its temporary files
-and `VERSION` — and then the folders left empty. Anything else found there (a `--cache-dir`
+`clear` deletes only what the cache itself writes — `XX/<sha256>-….json`, its temporary files,
+`VERSION` and `key` (a new key is made on the next audit) — and then the folders left empty. Anything else found there (a `--cache-dir`
 pointed at the wrong folder by mistake) is left alone and counted, and links are never followed.
 """
 
@@ -23,6 +23,7 @@ from pathlib import Path
 _SUBDIR = re.compile(r"[0-9a-f]{2}")
 _ENTRY = re.compile(r"\.?(?P<sha>[0-9a-f]{64})-(?P<rest>.+?)\.(?:json|(?:\d+\.)?tmp)")
 MARKER = "VERSION"
+_TOP = re.compile(r"VERSION|key|\.key\.\d+\.tmp")  # the cache's own files beside the sub-folders
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def _walk(folder: Path) -> Iterator[tuple[Path, os.stat_result, bool]]:
             except OSError:
                 continue
             ours = stat.S_ISREG(st.st_mode) and (
-                (in_subdir and _ENTRY.fullmatch(name) is not None) or (here == folder and name == MARKER))
+                (in_subdir and _ENTRY.fullmatch(name) is not None) or (here == folder and _TOP.fullmatch(name) is not None))
             yield path, st, ours
 
 
@@ -97,7 +98,7 @@ def info(folder: Path, version: str | None = None) -> CacheInfo:
         if not ours:
             other += 1
             continue
-        if path.name == MARKER:
+        if path.parent == folder:  # VERSION, key
             continue
         size += st.st_size
         if path.name.endswith(".tmp"):

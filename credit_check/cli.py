@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from credit_check import __version__
+from credit_check import __version__, console
 from credit_check.catalogue import Catalogue, CatalogueError, load_catalogue
-from credit_check.dates import parse_period
-from credit_check.model import Period, Report, Severity
-from credit_check.waivers import WaiverError, load_waivers
+from credit_check.dates import parse_day, parse_period
+from credit_check.gates import Gate, decide
+from credit_check.model import Period, Report
+from credit_check.waivers import WaiverError, load_waivers, review_waivers
 
 if TYPE_CHECKING:
     from credit_check.pipeline import AuditOptions
@@ -41,6 +42,7 @@ class Format(StrEnum):
     html = "html"
     sarif = "sarif"
     junit = "junit"
+    markdown = "markdown"
 
 
 class FailOn(StrEnum):
@@ -74,14 +76,21 @@ def _inside(child: Path, parent: Path) -> bool:
     return True
 
 
-def exit_code(report: Report, fail_under: float | None, fail_on: FailOn) -> int:
-    """The audit's exit code, decided in this one place."""
-    if report.score.disqualified:
-        return 1
-    if fail_under is not None and report.score.total < fail_under:
-        return 1
-    levels = {FailOn.error: {Severity.ERROR}, FailOn.warning: {Severity.ERROR, Severity.WARNING}}.get(fail_on, set())
-    return 1 if any(f.severity in levels and f.waived is None for f in report.findings) else 0
+def gate(report: Report, catalogue: Catalogue, fail_under: float | None, fail_on: FailOn,
+         fail_on_new: bool = False) -> Gate:
+    """The audit's exit code and its reasons, decided in this one place (`credit_check.gates`).
+    With `fail_on_new` (--fail-on-new, needs --baseline) --fail-on counts only the findings new
+    since the baseline, at `error` when --fail-on is not given."""
+    from credit_check.baseline import new_findings
+
+    level = FailOn.error if fail_on_new and fail_on is FailOn.never else fail_on
+    return decide(report, fail_under=fail_under, fail_on=level.value,
+                  disqualifying={d.id for d in catalogue.deductions if d.disqualify},
+                  counted=new_findings(report) if fail_on_new else None, new_only=fail_on_new)
+
+
+def _note(message: str) -> None:
+    typer.echo(f"credit-check: {message}", err=True)
 
 
 def _version(value: bool) -> None:
@@ -92,7 +101,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                           help="显示版本 / show the version")] = False,
 ) -> None:
     """信用交通县（市、区）创建佐证材料合规自查。"""
@@ -109,6 +118,11 @@ def audit(
     html_out: Annotated[Path | None, typer.Option("--html", help="另写一份 HTML 报告 / also write HTML to FILE")] = None,
     sarif_out: Annotated[Path | None, typer.Option("--sarif", help="另写一份 SARIF / also write SARIF to FILE")] = None,
     junit_out: Annotated[Path | None, typer.Option("--junit", help="另写一份 JUnit XML / also write JUnit to FILE")] = None,
+    markdown_out: Annotated[Path | None, typer.Option("--markdown", help="另写一份 Markdown 摘要（合并请求、CI 摘要）/ also write a Markdown summary to FILE")] = None,
+    xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="另写一份按责任单位的整改清单 XLSX / also write the per-unit rectification workbook")] = None,
+    baseline: Annotated[Path | None, typer.Option(help="与之比较的旧 JSON 报告：标出新问题和已解决的问题 / an earlier JSON report: mark new and fixed findings")] = None,
+    fail_on_new: Annotated[bool, typer.Option("--fail-on-new", help="--fail-on 只计新问题（需 --baseline；未给 --fail-on 时按 error）/ --fail-on counts only new findings")] = False,
+    previews: Annotated[bool, typer.Option("--previews/--no-previews", help="HTML 报告中附问题材料的缩略图 / pictures of the evidence in the HTML report")] = True,
     fail_under: Annotated[float | None, typer.Option(help="得分低于此值时退出码为 1 / exit 1 below this score")] = None,
     fail_on: Annotated[FailOn, typer.Option(help="出现该级别问题时退出码为 1 / exit 1 on findings of this level")] = FailOn.never,
     lang: Annotated[Lang, typer.Option(help="报告语言 / report language")] = Lang.zh,
@@ -119,13 +133,20 @@ def audit(
     reference: Annotated[Path | None, typer.Option(help="比对抄袭的外部材料目录 / material from elsewhere to compare against")] = None,
     audit_date: Annotated[str | None, typer.Option(help="自查日期 YYYY-MM-DD（默认今天）/ audit date")] = None,
     waivers: Annotated[Path | None, typer.Option(help="已核实豁免的问题清单 YAML / findings a person has cleared")] = None,
+    no_waivers: Annotated[bool, typer.Option("--no-waivers", help="忽略豁免清单（CI 用）/ ignore --waivers: nothing is cleared")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示终端报告和进度，只写报告文件并说明退出原因 / no terminal report or progress")] = False,
     max_file_mb: Annotated[int, typer.Option(min=1, help="超过此大小的文件不读取 / skip files larger than this")] = 512,
     file_timeout: Annotated[int, typer.Option(min=0, help="单个文件最长读取秒数，0 为不限 / seconds per file, 0 = no limit")] = 120,
 ) -> None:
     """检查材料目录并输出评分报告 / audit an evidence folder and print a scored report."""
+    from credit_check.baseline import BaselineError, compare, load_baseline
+    from credit_check.explain import known_rules
     from credit_check.facts import ExtractOptions
+    from credit_check.facts.runner import check_cache_dir
+    from credit_check.outputs import write_atomic
     from credit_check.pipeline import AuditOptions, default_cache_dir, run_audit
-    from credit_check.reporters import FORMATS, terminal
+    from credit_check.previews import add_previews
+    from credit_check.reporters import render_output, terminal
 
     if not root.exists():
         raise _fail(f"材料目录不存在 / folder not found: {root}")
@@ -135,43 +156,72 @@ def audit(
         raise _fail(f"参考材料目录不存在 / reference folder not found: {reference}")
     cat = _catalogue(catalogue)
     try:
-        cleared = load_waivers(waivers) if waivers is not None else ()
+        cleared = load_waivers(waivers, known_rules(cat)) if waivers is not None and not no_waivers else ()
     except WaiverError as exc:
         raise _fail(str(exc)) from None
+    if no_waivers and waivers is not None and not quiet:
+        _note(f"--no-waivers：忽略豁免清单 / ignoring the waivers in {waivers}")
     try:
         start, end = parse_period(period) if period else (cat.settings.period_start, cat.settings.period_end)
-        today = dt.date.fromisoformat(audit_date) if audit_date else dt.date.today()
+        today = parse_day(audit_date) if audit_date else dt.date.today()
     except ValueError as exc:
         raise _fail(f"参数错误 / bad argument: {exc}") from None
+    if fail_on_new and baseline is None:
+        raise _fail("--fail-on-new 需要 --baseline 旧报告.json / --fail-on-new needs --baseline OLD.json")
+    try:
+        old_report = load_baseline(baseline) if baseline is not None else None
+    except BaselineError as exc:
+        raise _fail(str(exc)) from None
     outputs = [(fmt.value, output)] + [(name, path) for name, path in (
-        ("json", json_out), ("html", html_out), ("sarif", sarif_out), ("junit", junit_out)) if path is not None]
+        ("json", json_out), ("html", html_out), ("sarif", sarif_out), ("junit", junit_out),
+        ("markdown", markdown_out), ("xlsx", xlsx_out)) if path is not None]
     cache = None if no_cache else (cache_dir or default_cache_dir())
     targets = [p for _, p in outputs if p is not None] + ([cache] if cache else [])
     for target in targets:
         if _inside(target, root):
             raise _fail(f"报告和缓存不能写入材料目录 / reports and cache must not go inside the evidence folder: {target}")
+    if cache is not None and (refused := check_cache_dir(cache, root)):
+        raise _fail(refused)
 
     options = AuditOptions(root=root, catalogue=cat, period=Period(start=start, end=end), audit_date=today, ocr=ocr,
                            jobs=jobs, cache_dir=cache, reference=reference, waivers=cleared,
                            extract=ExtractOptions(ocr=ocr, max_bytes=max_file_mb * 1024 * 1024,
                                                           timeout=file_timeout))
-    report = _run_with_progress(options, run_audit)
-
-    for name, path in outputs:
-        if name == "text" and path is None:
-            typer.echo(terminal.render(report, lang.value, color=sys.stdout.isatty(),
-                                       width=max(100, _terminal_width())), nl=False)
-            continue
-        text = FORMATS[name](report, lang.value)
-        if path is None:
-            typer.echo(text, nl=False)
-            continue
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise _fail(f"无法写入报告 / cannot write {path}: {exc.strerror or exc}") from None
-    raise typer.Exit(exit_code(report, fail_under, fail_on))
+    try:
+        report = _run_with_progress(options, run_audit, show=not quiet)
+        if old_report is not None:
+            report = compare(report, old_report)
+        if previews and any(name == "html" for name, _ in outputs):
+            report = add_previews(report)
+        # Files first, each whole or not at all: what the console can show never stops a report.
+        for name, path in outputs:
+            if path is None:
+                continue
+            try:
+                write_atomic(path, render_output(name, report, lang.value, path, root))
+            except OSError as exc:
+                raise _fail(f"无法写入报告 / cannot write {path}: {exc.strerror or exc}") from None
+        for name, path in outputs:
+            if path is not None or (quiet and name == "text"):
+                continue
+            if name == "text":
+                if lang is Lang.zh and not console.shows_chinese():
+                    _note(console.NO_CHINESE_HINT.format(encoding=console.encoding_of(sys.stdout)))
+                typer.echo(console.fit(terminal.render(report, lang.value, color=sys.stdout.isatty(),
+                                                       width=max(100, _terminal_width()))), nl=False)
+            else:
+                typer.echo(render_output(name, report, lang.value, None, root), nl=False)
+    except KeyboardInterrupt:
+        _note("已中断，未写入报告 / interrupted: no report was written")
+        raise typer.Exit(130) from None
+    for waiver_note in review_waivers(cleared, report.findings, today):
+        _note(waiver_note.text("en" if lang is Lang.en or not console.can_encode("豁免", sys.stderr) else "zh"))
+    verdict = gate(report, cat, fail_under, fail_on, fail_on_new)
+    if verdict.code:
+        sys.stdout.flush()
+        typer.echo(verdict.line("en" if lang is Lang.en or not console.can_encode(verdict.line("zh"), sys.stderr)
+                                else "zh"), err=True)
+    raise typer.Exit(verdict.code)
 
 
 def _terminal_width() -> int:
@@ -181,11 +231,11 @@ def _terminal_width() -> int:
         return 120
 
 
-def _run_with_progress(options: AuditOptions, run: Callable[..., Report]) -> Report:
+def _run_with_progress(options: AuditOptions, run: Callable[..., Report], *, show: bool = True) -> Report:
     """Run the audit with a progress bar on stderr when stderr is a terminal, silently otherwise."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    if not sys.stderr.isatty():
+    if not show or not sys.stderr.isatty():
         return run(options)
     with Progress(TextColumn("读取材料"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   transient=True) as bar:
@@ -228,13 +278,14 @@ def indicators(
 
 @app.command()
 def explain(
-    item: Annotated[str, typer.Argument(help="任务编号、加分项、扣分项或检查编号，如 1.4、B1、D6、photos")],
+    item: Annotated[str, typer.Argument(help="报告中出现的任何编号，如 1.4、B1、D6、photos、D7/no-stamp、evidence")],
     catalogue: Annotated[Path | None, typer.Option("--catalogue", "-c")] = None,
+    lang: Annotated[Lang, typer.Option(help="语言 / language")] = Lang.zh,
 ) -> None:
     """解释一项任务、扣分项或检查及如何满足 / explain a task, deduction item or check."""
     from credit_check.explain import explain_item
 
-    text = explain_item(_catalogue(catalogue), item)
+    text = explain_item(_catalogue(catalogue), item, lang.value)
     if text is None:
         raise _fail(f"未知编号 / unknown id: {item}（用 credit-check indicators 查看 / see `credit-check indicators`）")
     typer.echo(text, nl=False)
@@ -262,7 +313,40 @@ def inspect(
     typer.echo(inspect_file(file, catalogue=cat, as_json=as_json, ocr=ocr, annotate=annotate, task=task), nl=False)
 
 
+cache_app = typer.Typer(help="查看或清空读取缓存 / show or clear the facts cache", no_args_is_help=True,
+                        add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+app.add_typer(cache_app, name="cache")
+CacheDir = Annotated[Path | None, typer.Option("--cache-dir", help="缓存目录（默认为用户缓存目录）/ cache folder")]
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDir = None, lang: Annotated[Lang, typer.Option()] = Lang.zh) -> None:
+    """缓存位置、条目数和大小 / where the cache is, how many entries, how big."""
+    from credit_check import cache_admin
+    from credit_check.facts.runner import CACHE_VERSION, default_cache_dir
+
+    typer.echo(cache_admin.info(cache_dir or default_cache_dir(), CACHE_VERSION).render(lang.value), nl=False)
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDir = None, lang: Annotated[Lang, typer.Option()] = Lang.zh) -> None:
+    """删除缓存（只删缓存自己的文件）/ delete the cache's files (nothing else)."""
+    from credit_check import cache_admin
+    from credit_check.facts.runner import default_cache_dir
+
+    folder = cache_dir or default_cache_dir()
+    try:
+        removed, kept = cache_admin.clear(folder)
+    except OSError as exc:
+        raise _fail(f"无法清空缓存 / cannot clear {folder}: {exc.strerror or exc}") from None
+    if lang is Lang.en:
+        typer.echo(f"deleted {removed} cache files in {folder}" + (f"; {kept} other files left alone" if kept else ""))
+    else:
+        typer.echo(f"已删除 {removed} 个缓存文件：{folder}" + (f"；另有 {kept} 个非缓存文件未删除" if kept else ""))
+
+
 def main() -> None:
+    console.protect_streams()
     try:
         app()
     except KeyboardInterrupt:

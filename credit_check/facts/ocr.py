@@ -1,4 +1,6 @@
-"""Optional Chinese OCR through `rapidocr-onnxruntime` (the `ocr` extra; models ship in the wheel).
+"""Optional Chinese OCR through RapidOCR (the `ocr` extra: `rapidocr` 3 with onnxruntime; the older
+`rapidocr-onnxruntime` 1.x is used when it is the one installed). Both ship their models inside
+the wheel, and the engine is pointed at those files by name, so nothing is downloaded, ever.
 
 `engine()` returns a process-wide engine, or None when the extra is not installed or was turned
 off; callers must then report "could not determine" (`UNAVAILABLE_REASON`), never "missing".
@@ -6,6 +8,7 @@ off; callers must then report "could not determine" (`UNAVAILABLE_REASON`), neve
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -160,8 +163,59 @@ def reset() -> None:
     _engines.pop(os.getpid(), None)
 
 
+# The models inside the `rapidocr` 3 wheel (its default PP-OCRv6 small detector and recogniser,
+# the v2.0 mobile direction classifier). Named explicitly: without a model path rapidocr looks
+# them up by its own routing table and downloads what it does not find.
+RAPIDOCR_MODELS = {"Det": "PP-OCRv6_det_small.onnx", "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+                   "Rec": "PP-OCRv6_rec_small.onnx"}
+
+
+class _RapidOcr3:
+    """`rapidocr` 3 behind the call of `rapidocr_onnxruntime`: `(lines, elapsed)`, each line
+    `(quad, text, score)`. Runs only on the model files bundled in its wheel (`RAPIDOCR_MODELS`):
+    if one is missing it fails here, and OCR is reported unavailable, instead of downloading."""
+
+    def __init__(self, threads: int | None) -> None:
+        from pathlib import Path
+
+        import rapidocr  # type: ignore[import-not-found,unused-ignore]
+
+        folder = Path(rapidocr.__file__).parent / "models"
+        params: dict[str, Any] = {"Global.log_level": "error"}
+        for stage, name in RAPIDOCR_MODELS.items():
+            model = folder / name
+            if not model.is_file():
+                raise FileNotFoundError(f"rapidocr model not bundled: {model}")
+            params[f"{stage}.model_path"] = str(model)
+        if threads:
+            params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+        self._impl = rapidocr.RapidOCR(params=params)
+
+    def __call__(self, image: Any) -> tuple[list[tuple[Any, str, float]], None]:
+        out = self._impl(image)
+        boxes, texts, scores = getattr(out, "boxes", None), getattr(out, "txts", None), getattr(out, "scores", None)
+        if boxes is None or texts is None or scores is None:
+            return [], None
+        return [(quad.tolist(), str(text), float(score)) for quad, text, score in zip(boxes, texts, scores, strict=False)], None
+
+
 def _load() -> OcrEngine | None:
     if os.environ.get(DISABLE_ENV):
+        return None
+    # onnxruntime (1.2x+) sends usage telemetry to Microsoft and keeps a device id and an event
+    # store under ~/.cache/Microsoft unless told not to: evidence audits must not phone home.
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    try:
+        import onnxruntime  # both packages run on it; a broken install fails here
+    except Exception:
+        return None
+    with contextlib.suppress(Exception):
+        onnxruntime.disable_telemetry_events()  # the platform's own channel (ETW on Windows)
+    try:
+        return OcrEngine(_RapidOcr3(_threads))
+    except ImportError:
+        pass  # rapidocr 3 not installed: the older package, if it is
+    except Exception:
         return None
     try:
         from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-not-found,unused-ignore]

@@ -370,7 +370,22 @@ class _Workers:
         parent, child = self.ctx.Pipe(duplex=True)
         proc = self.ctx.Process(target=_worker, args=(child, self.threads, self.memory_mb), daemon=True,  # type: ignore[attr-defined]
                                 name="credit-check-reader")
-        proc.start()
+        # Ctrl-C in a terminal signals the whole process group. A worker (or the forkserver) still
+        # importing would print a KeyboardInterrupt traceback, so they start with SIGINT blocked
+        # (the mask is inherited); the parent's own Ctrl-C stays pending and arrives right after.
+        # (multiprocessing's resource tracker unblocks SIGINT after starting itself: start it first.)
+        block = getattr(signal, "pthread_sigmask", None)
+        if block is not None:
+            with contextlib.suppress(Exception):
+                from multiprocessing import resource_tracker
+
+                resource_tracker.ensure_running()
+            block(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            proc.start()
+        finally:
+            if block is not None:
+                block(signal.SIG_UNBLOCK, {signal.SIGINT})
         child.close()
         return _Slot(proc=proc, conn=parent)
 

@@ -62,3 +62,41 @@ def test_yaml_syntax_error_gives_line(tmp_path: Path) -> None:
 def test_missing_catalogue_file(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="cannot read"):
         load_catalogue(tmp_path / "nope.yaml")
+
+
+def test_shipped_catalogue_has_english_for_every_item() -> None:
+    cat = load_catalogue()
+    assert cat.title_en and set(cat.units_en) == set(cat.units)
+    for task in cat.tasks:
+        assert task.title_en and task.text_en and task.primary_en and task.secondary_en, task.id
+    for item in (*cat.bonus, *cat.deductions):
+        assert item.title_en and item.text_en, item.id
+    for item in cat.scored_items():
+        assert all(req.label_en for req in item.requirements), item.id
+    # English text is English: no Chinese characters crept in.
+    english = [cat.title_en, *cat.units_en.values()] + [
+        text for item in (*cat.tasks, *cat.bonus, *cat.deductions) for text in (item.title_en, item.text_en)]
+    assert not [text for text in english if any("\u4e00" <= ch <= "\u9fff" for ch in text)]
+
+
+def test_english_fields_are_optional_and_checked(tmp_path: Path) -> None:
+    def strip(d: dict) -> None:
+        d.pop("title_en")
+        d.pop("units_en")
+        for item in d["tasks"] + d["bonus"] + d["deductions"]:
+            for key in ("title_en", "text_en", "primary_en", "secondary_en"):
+                item.pop(key, None)
+
+    plain = load_catalogue(_write(tmp_path, strip))
+    assert plain.tasks[0].title_en == "" and plain.units_en == {}
+    path = _write(tmp_path, lambda d: d["units_en"].update({"不存在科": "Nowhere"}))
+    with pytest.raises(CatalogueError, match="units_en"):
+        load_catalogue(path)
+
+
+def test_the_wheel_ships_the_top_level_catalogue() -> None:
+    import tomllib
+
+    build = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]
+    assert build["targets"]["wheel"]["force-include"]["indicators.yaml"] == "credit_check/indicators.yaml"
+    assert not (REPO_ROOT / "credit_check" / "indicators.yaml").exists()  # one file, no copy to drift

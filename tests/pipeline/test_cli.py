@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 import json
 import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -21,6 +28,7 @@ from typer.testing import CliRunner
 
 from credit_check.cli import app
 from credit_check.facts.ocr import DISABLE_ENV
+from tests.conftest import REPO_ROOT
 
 runner = CliRunner()
 
@@ -269,3 +277,217 @@ def test_cached_facts_follow_the_size_limit(tmp_path: Path) -> None:
     assert "too large" in limited["files"][0]["error"]
     wider = json.loads(runner.invoke(app, [*base, "--max-file-mb", "2"]).output)
     assert "too large" not in wider["files"][0]["error"]  # read this time, not served from the cache
+
+
+# --- any console, gates, CLI habits ---------------------------------------------------------------------
+
+def _cli(*args: str, encoding: str | None = None, cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """The real program in a child process, its console in `encoding` (as on an English Windows
+    or a CI runner), the C locale."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHONIOENCODING", "PYTHONUTF8"))}
+    env["LANG"] = "C"
+    if encoding:
+        env["PYTHONIOENCODING"] = encoding
+    return subprocess.run([sys.executable, "-m", "credit_check", *args], capture_output=True, env=env,
+                          cwd=cwd, timeout=300, check=False, **kwargs)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "gbk", "ascii", "utf-8"])
+def test_help_and_version_work_on_any_console(encoding: str) -> None:
+    for args in (["--help"], ["audit", "--help"], ["cache", "--help"], ["-V"], ["--version"]):
+        done = _cli(*args, encoding=encoding)
+        assert done.returncode == 0, (args, done.stderr)
+        assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr
+    # (click sends UTF-8 to a stream that claims plain ASCII: readable bytes either way)
+    assert _cli("-V", encoding=encoding).stdout.decode(encoding, "replace").startswith("credit-check ")
+    assert "show the version" in _cli("--help", encoding=encoding).stdout.decode(encoding, "replace")
+
+
+def test_audit_on_a_cp1252_console_still_writes_utf8_reports(tmp_path: Path) -> None:
+    root = small_tree(tmp_path / "evidence")
+    out = tmp_path / "out"
+    done = _cli("audit", str(root), "--no-cache", "--no-ocr", "--audit-date", "2025-01-10", "--html",
+                str(out / "r.html"), "--json", str(out / "r.json"), "--fail-under", "99", encoding="cp1252")
+    assert done.returncode == 1, done.stderr
+    assert "信用" in (out / "r.html").read_text(encoding="utf-8")
+    assert json.loads((out / "r.json").read_text(encoding="utf-8"))["files"]
+    stderr = done.stderr.decode("cp1252")
+    assert "cannot show Chinese" in stderr and "--lang en" in stderr
+    # The reason for exit 1 is the last line, in English since the console has no Chinese.
+    assert stderr.strip().splitlines()[-1].startswith("credit-check: FAILED (exit 1): score ")
+    assert "--fail-under 99" in stderr.strip().splitlines()[-1]
+    english = _cli("audit", str(root), "--no-cache", "--no-ocr", "--lang", "en", encoding="cp1252")
+    text = english.stdout.decode("cp1252")
+    assert english.returncode == 0 and "Score" in text
+    assert "+---" in text and "|" in text  # table borders the console can show, not "???"
+    assert not list(out.glob(".*tmp"))
+
+
+def test_gates_name_the_reason_and_the_threshold(tmp_path: Path) -> None:
+    root = small_tree(tmp_path / "evidence")
+    base = ["audit", str(root), "--no-cache", "--no-ocr", "--audit-date", "2025-01-10", "--quiet"]
+    under = runner.invoke(app, [*base, "--fail-under", "99.5"])
+    assert under.exit_code == 1 and under.stdout == ""
+    last = under.stderr.strip().splitlines()[-1]
+    assert "未通过" in last and "--fail-under 99.5" in last and "得分" in last
+    level = runner.invoke(app, [*base, "--fail-on", "warning", "--lang", "en"])
+    last = level.stderr.strip().splitlines()[-1]
+    assert level.exit_code == 1 and "--fail-on warning" in last and "warning" in last and "error" in last
+    assert re.search(r"\b\d+ findings? at --fail-on warning or worse \(", last)
+    passed = runner.invoke(app, [*base, "--fail-under", "0"])
+    assert passed.exit_code == 0 and passed.stderr == ""
+
+
+def test_disqualification_names_the_finding(tmp_path: Path) -> None:
+    done = runner.invoke(app, ["audit", str(REPO_ROOT / "samples" / "fraud"), "--no-cache", "--no-ocr",
+                               "--audit-date", "2025-01-15", "--quiet", "--lang", "en"])
+    last = done.stderr.strip().splitlines()[-1]
+    assert done.exit_code == 1 and "disqualified by D1/" in last and "--waivers" in last
+
+
+def test_quiet_prints_no_report_but_writes_the_files(tmp_path: Path) -> None:
+    root = small_tree(tmp_path / "evidence")
+    done = runner.invoke(app, ["audit", str(root), "--no-cache", "--no-ocr", "-q", "--html", str(tmp_path / "r.html")])
+    assert done.exit_code == 0 and done.stdout == "" and done.stderr == ""
+    assert (tmp_path / "r.html").stat().st_size > 1000
+
+
+def test_a_report_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from credit_check import outputs
+
+    target = tmp_path / "reports" / "report.json"
+    outputs.write_atomic(target, "old report")
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outputs.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.write_atomic(target, "new report, half written")
+    assert target.read_text(encoding="utf-8") == "old report"
+    assert [p.name for p in target.parent.iterdir()] == ["report.json"]  # no temporary file left
+    monkeypatch.undo()
+    outputs.write_atomic(target, b"\x00binary")
+    assert target.read_bytes() == b"\x00binary"
+
+
+def _group(pgid: int) -> list[int]:
+    """Live processes of a process group (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("whole_group", [True, False])
+def test_ctrl_c_leaves_no_workers_and_no_report(tmp_path: Path, whole_group: bool) -> None:
+    root = tmp_path / "evidence"
+    for n in range(3):
+        shutil.copytree(REPO_ROOT / "samples" / "evidence", root / f"copy{n}")
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.Popen([sys.executable, "-m", "credit_check", "audit", str(root), "--no-cache", "--jobs", "2",
+                             "--json", str(out / "report.json"), "--html", str(out / "report.html")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(_group(proc.pid)) < 3 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the workers are up and reading
+        assert proc.poll() is None, "the audit ended before it could be interrupted"
+        if whole_group:
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        else:
+            os.kill(proc.pid, signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err.decode()
+    assert b"interrupted" in err and b"Traceback" not in err
+    deadline = time.monotonic() + 10
+    while _group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _group(proc.pid) == []  # no worker process is left behind
+    assert list(out.iterdir()) == []  # no report, whole or half
+
+
+def test_cache_info_and_clear(tmp_path: Path) -> None:
+    root = small_tree(tmp_path / "evidence")
+    cache = tmp_path / "cache"
+    assert runner.invoke(app, ["audit", str(root), "--cache-dir", str(cache), "--no-ocr", "-q"]).exit_code == 0
+    info = runner.invoke(app, ["cache", "info", "--cache-dir", str(cache), "--lang", "en"])
+    assert info.exit_code == 0 and str(cache) in info.stdout
+    entries = int(re.search(r"entries: (\d+)", info.stdout).group(1))
+    assert entries == len(list(cache.rglob("*.json"))) > 0
+    if os.name != "nt":
+        assert "private to this user (0700)" in info.stdout
+    (cache / "my-notes.txt").write_text("not the cache's", encoding="utf-8")
+    cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(cache)])
+    removed = int(re.search(r"已删除 (\d+) 个缓存文件", cleared.stdout).group(1))
+    assert cleared.exit_code == 0 and removed >= entries  # the entries, and the cache's VERSION marker
+    assert "1 个非缓存文件未删除" in cleared.stdout
+    assert [p.name for p in cache.rglob("*") if p.is_file()] == ["my-notes.txt"]
+    after = runner.invoke(app, ["cache", "info", "--cache-dir", str(cache)])
+    assert "缓存条目：0 个" in after.stdout
+    gone = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "never")])
+    assert gone.exit_code == 0 and "尚未创建" in gone.stdout
+
+
+# --- explain and indicators ------------------------------------------------------------------------------
+
+def _report_ids(report: dict) -> set[str]:
+    ids: set[str] = set()
+    for f in report["findings"]:
+        ids |= {f["rule"], f["check"], f["source"], f"{f['rule']}/{f['check']}"}
+        if f["task"]:
+            ids.add(f["task"])
+    ids |= {t["id"] for t in report["tasks"] + report["bonus"]}
+    return {i for i in ids if i}
+
+
+@pytest.mark.parametrize("sample", ["evidence", "fraud"])
+def test_every_id_in_a_sample_report_is_explainable(tmp_path: Path, sample: str) -> None:
+    _code, report = audit_json(REPO_ROOT / "samples" / sample, tmp_path)
+    ids = _report_ids(report)
+    assert {"evidence", "D1"} & ids and any("/" in i for i in ids)
+    for ident in sorted(ids):
+        for lang in ("zh", "en"):
+            done = runner.invoke(app, ["explain", ident, "--lang", lang])
+            assert done.exit_code == 0, (ident, lang, done.output)
+            assert len(done.stdout.strip()) > 40, ident
+
+
+def test_every_documented_sub_check_is_explainable() -> None:
+    from credit_check.checks import CHECKS
+    from credit_check.explain import _table_rules
+
+    for module in CHECKS.values():
+        for sub, rule in _table_rules(inspect.getdoc(module) or ""):
+            done = runner.invoke(app, ["explain", f"{rule}/{sub}"])
+            assert done.exit_code == 0 and module.ID in done.stdout, f"{rule}/{sub}"
+    for ident in ("D7/no-stamp", "evidence", "evidence/missing:notice", "read-error/corrupt", "waivers"):
+        assert runner.invoke(app, ["explain", ident]).exit_code == 0, ident
+
+
+def test_explain_and_indicators_in_english() -> None:
+    listing = runner.invoke(app, ["indicators", "--lang", "en"]).stdout
+    assert "Institution building" in listing and "Set up the leading group" in listing
+    assert "Legal Affairs Section" in listing and "pass mark 80" in listing
+    assert not re.search(r"[\u4e00-\u9fff]", listing.split("[Bonus items]")[0].replace("红头", ""))
+    task = runner.invoke(app, ["explain", "1.4", "--lang", "en"]).stdout
+    assert "every quarter" in task and "leading group meeting minutes" in task and "领导小组" not in task
+    rule = runner.invoke(app, ["explain", "D7/no-stamp", "--lang", "en"]).stdout
+    assert "watermark camera" in rule and "photos" in rule
+    need = runner.invoke(app, ["explain", "evidence/missing:notice", "--lang", "en"]).stdout
+    assert "activity notice" in need and "5.1" in need
+    assert "活动通知" in runner.invoke(app, ["explain", "evidence/missing:notice"]).stdout
