@@ -1,31 +1,45 @@
-"""copied-text — 抄袭、雷同（扣分项 1，D1）.
+"""copied-text — 抄袭、雷同、编造记录（扣分项 1，D1）.
 
-**What it finds.**
-- ``copied`` (error): two documents whose text is largely the same — after removing whitespace,
-  punctuation, digits (dates, numbering) and list markers (一、（二）1.①) — although they belong
-  to different tasks or to different activities (different folders). The similarity is the
-  share of each text that lies in 5-character passages the other also contains (the smaller of
-  the two shares); the pair is flagged when it reaches ``settings.similarity_threshold`` (default
-  0.8) and is reported with a passage both contain. A quarterly record copied from the previous
-  quarter with only the dates changed scores 100 %; a copy with one character in twenty changed
-  still scores about 90 %.
-- ``copied-external`` (error): a document whose text is largely (the same threshold, as the share
-  of its own text) found in reference material given with ``--reference DIR`` — another county's
-  submission, published articles.
+**What it finds.** Texts are compared on their *substance*: after removing whitespace,
+punctuation, digits (dates, numbers, numbering) and list markers (一、（二）1.①), and after
+removing boilerplate — passages found in at least three otherwise different documents of the
+tree (openings, closings, a bureau's template), passages of the catalogue's own wording (task
+texts, requirement labels), and the model text of template material (below). The similarity
+is the share of each text's substance that lies in 5-character passages the other also
+contains (the smaller of the two shares).
 
+- ``fabricated`` (error): two records in the same folder for different dates or periods (e.g.
+  the first and the second quarter's minutes) whose substance is the same (at least
+  ``settings.similarity_threshold`` and at least 90 %) with the dates and numbers changed. Both
+  files are named. Records in one folder at 80–90 % are ``similar-records`` (warning): a person
+  should look.
+- ``copied`` (error): two documents of different tasks or activities (different folders) whose
+  substance is at least ``settings.similarity_threshold`` (default 0.8) the same, reported with
+  a passage both contain. A quarterly record copied from the previous quarter with only the
+  dates changed scores 100 %; a copy with one character in twenty changed still scores about 90 %.
+- ``copied-external`` (error): a document whose substance is largely (the same threshold, as the
+  share of its own text) found in reference material given with ``--reference DIR`` — another
+  county's submission, published articles.
 - ``same-document`` (warning): texts at least 90 % alike whose numbers (dates, document number,
-  figures) agree (allowing a few OCR misreadings) — one document filed under two tasks or activities, e.g. a PDF and its DOCX.
-  Not fraud in itself, but material reused for two tasks is worth a look.
+  figures) agree (allowing a few OCR misreadings) — one document filed under two tasks or
+  activities, e.g. a PDF and its DOCX. Not fraud in itself, but worth a look.
+- ``duplicate-version`` (D5, warning): a revised draft beside its original — names that differ
+  only by a version mark (（修改稿）, 修订稿, 定稿, 终稿, 第二稿, v2 …) and similar texts. Not
+  fraud: keep the final version only.
 
-**Not copying.** Files in the same folder of the same task (an activity's notice and its
-summary); byte-identical files (one file filed twice); documents too short to judge (under 120
-characters of text). Only documents (PDF, DOCX, scans) are compared:
-the OCR text of photos and screenshots is mostly stamps and site navigation. Material that is meant to repeat a model text — tasks with
-``shares_template: true`` (信用承诺书) or paths matched by an override with
-``shares_template: true`` — is compared only on what differs: passages that at least half of the
-task's template files (and at least two) share are removed first, so two letters signed on the
-province's model text are not a pair, but two letters with the same filled-in content are.
-Template material is not compared with reference material.
+Each finding records its evidence (`evidence`): the similarity, the substance compared, the
+share of each text removed as boilerplate, and the dates of the two records.
+
+**Not copying.** Files in the same folder that are not records of different dates (an
+activity's notice and its summary, undated files); byte-identical files (one file filed twice);
+documents too short to judge (under 120 characters of text, or under 60 passages of substance
+once boilerplate is removed). Only documents (PDF, DOCX, scans) are compared: the OCR text of
+photos and screenshots is mostly stamps and site navigation. Material that is meant to repeat a
+model text — tasks with ``shares_template: true`` (信用承诺书) or paths matched by an override
+with ``shares_template: true`` — is compared only on what differs: passages that at least half
+of the task's template files (and at least two) share are removed first, so two letters signed
+on the province's model text are not a pair, but two letters with the same filled-in content
+are. Template material is not compared with reference material.
 
 **How it stays fast.** Each text is sketched (MinHash, 192 values; LSH with 48 bands of 4) and
 only documents that share a band are compared exactly; 5,000 documents take about ten seconds.
@@ -43,7 +57,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -53,6 +67,7 @@ from credit_check.pii import mask_text
 from credit_check.textsim import candidate_pairs, coverage, minhash, normalise, shared_passage, shingles
 
 if TYPE_CHECKING:
+    from credit_check.catalogue.models import Bonus, Task
     from credit_check.checks import CheckContext
 
 ID = "copied-text"
@@ -72,6 +87,10 @@ class _Doc:
     norm: str
     shingles: np.ndarray
     template: bool = False
+    total: int = 0  # passages before boilerplate was removed
+
+    def __post_init__(self) -> None:
+        self.total = self.total or len(self.shingles)
 
 
 def _shares_template(f: EvidenceFile, ctx: CheckContext) -> bool:
@@ -109,10 +128,86 @@ def _strip_templates(docs: list[_Doc]) -> list[_Doc]:
     return [d for d in docs if len(d.shingles) >= MIN_SHINGLES]
 
 
+BOILERPLATE_DOCS = 3  # a passage in this many otherwise different documents is boilerplate
+CLUSTER_JACCARD = 0.6  # documents this alike (MinHash estimate) count as one when counting that
+FABRICATED = 0.9  # records of different dates in one folder: this much the same substance is an error
+_VERSION = re.compile(
+    r"[（(【\[]?(?:修改稿|修订稿|修订版|修改版|定稿|终稿|最终稿|最终版|初稿|草稿|送审稿|征求意见稿|审定稿|讨论稿|"
+    r"第[一二三四五六七八九十\d]+稿|第[一二三四五六七八九十\d]+版|新版|旧版|改)[）)】\]]?"
+    r"|[-_ ]?[vV](?:er)?\.?\d+(?:\.\d+)*")
+
+
+def _catalogue_passages(ctx: CheckContext) -> np.ndarray:
+    """Passages of the catalogue's own wording (task texts and titles, requirement labels)."""
+    cat = ctx.catalogue
+    items: list[Task | Bonus] = [*cat.tasks, *cat.bonus]
+    texts = [t for item in items for t in (item.title, item.text)]
+    texts += [r.label for item in items for r in item.requirements]
+    texts += [t for d in cat.deductions for t in (d.title, d.text)]
+    return np.unique(np.concatenate([shingles(normalise(t)) for t in texts] or [np.zeros(0, np.uint64)]))
+
+
+def _strip_boilerplate(docs: list[_Doc], catalogue: np.ndarray) -> None:
+    """Remove the catalogue's wording, then passages found in at least `BOILERPLATE_DOCS` documents
+    that are not near-copies of each other (near-copies count once, so four copies of one record
+    do not make its text boilerplate)."""
+    for d in docs:
+        if len(catalogue):
+            d.shingles = np.setdiff1d(d.shingles, catalogue, assume_unique=True)
+    if len(docs) < BOILERPLATE_DOCS:
+        return
+    sigs = [minhash(d.shingles) for d in docs]
+    parent = list(range(len(docs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in candidate_pairs(sigs, _BIG_BUCKET):
+        if float(np.mean(sigs[i] == sigs[j])) >= CLUSTER_JACCARD:
+            parent[root(i)] = root(j)
+    clusters: dict[int, list[np.ndarray]] = defaultdict(list)
+    for i, d in enumerate(docs):
+        clusters[root(i)].append(d.shingles)
+    if len(clusters) < BOILERPLATE_DOCS:
+        return
+    per_cluster = [np.unique(np.concatenate(members)) for members in clusters.values()]
+    values, counts = np.unique(np.concatenate(per_cluster), return_counts=True)
+    common = values[counts >= BOILERPLATE_DOCS]
+    if len(common):
+        for d in docs:
+            d.shingles = np.setdiff1d(d.shingles, common, assume_unique=True)
+
+
+def _folder(f: EvidenceFile) -> str:
+    return f.path.rsplit("/", 1)[0] if "/" in f.path else ""
+
+
 def _related(a: EvidenceFile, b: EvidenceFile) -> bool:
-    """Same task and same folder (one activity), or the very same bytes: not copying."""
-    same_activity = a.task == b.task and a.path.rsplit("/", 1)[0] == b.path.rsplit("/", 1)[0]
-    return same_activity or (bool(a.sha256) and a.sha256 == b.sha256)
+    """One activity (same task and folder) and not records of two different dates, or the very
+    same bytes: not copying."""
+    if bool(a.sha256) and a.sha256 == b.sha256:
+        return True
+    same_activity = a.task == b.task and _folder(a) == _folder(b)
+    return same_activity and not _different_dates(a, b)
+
+
+def _different_dates(a: EvidenceFile, b: EvidenceFile) -> bool:
+    return a.date is not None and b.date is not None and a.date != b.date
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def versions(a: EvidenceFile, b: EvidenceFile) -> bool:
+    """Names that differ only by a version mark: 方案.docx / 方案（修改稿）.docx, 纪要v1 / 纪要v2."""
+    sa, sb = _stem(a.name), _stem(b.name)
+    if sa == sb:
+        return False
+    return bool(_VERSION.search(sa) or _VERSION.search(sb)) and _VERSION.sub("", sa).strip() == _VERSION.sub("", sb).strip()
 
 
 def same_document(a: EvidenceFile, b: EvidenceFile) -> bool:
@@ -122,6 +217,20 @@ def same_document(a: EvidenceFile, b: EvidenceFile) -> bool:
     if not runs_a and not runs_b:
         return True
     return len(runs_a & runs_b) >= 0.8 * len(runs_a | runs_b)  # OCR misreads a few digits
+
+
+def _evidence(sim: float, a: _Doc, b: _Doc) -> dict[str, str | int | float | bool]:
+    out: dict[str, str | int | float | bool] = {
+        "similarity": round(sim, 3),
+        "substance_passages_a": len(a.shingles), "substance_passages_b": len(b.shingles),
+        "boilerplate_removed_a": round(1 - len(a.shingles) / max(1, a.total), 3),
+        "boilerplate_removed_b": round(1 - len(b.shingles) / max(1, b.total), 3),
+        "numbers_agree": same_document(a.file, b.file)}
+    if a.file.date is not None:
+        out["date_a"] = a.file.date.isoformat()
+    if b.file.date is not None:
+        out["date_b"] = b.file.date.isoformat()
+    return out
 
 
 def _pairs(docs: list[_Doc], threshold: float) -> Iterator[Finding]:
@@ -142,23 +251,52 @@ def _pairs(docs: list[_Doc], threshold: float) -> Iterator[Finding]:
         if first.file.path in reported and second.file.path in reported:
             continue  # a crowd of copies is reported as a chain, not every pair
         reported.update((first.file.path, second.file.path))
-        passage = mask_text(shared_passage(second.norm, first.norm))
-        if sim >= SAME_DOCUMENT and same_document(first.file, second.file):
-            yield Finding(rule=RULE, check="same-document", severity=Severity.WARNING, path=second.file.path,
-                          task=second.file.task, related=(first.file.path,),
-                          message=f"与 {first.file.path} 内容相同（相似度 {sim:.0%}，日期和数字一致），同一材料重复用于不同任务或活动",
-                          fix="确认该材料确实同时佐证两项任务；否则只保留在对应任务目录下",
-                          message_en=f"the same text as {first.file.path} ({sim:.0%}, same dates and numbers): "
-                                     "one document filed for two tasks or activities",
-                          fix_en="confirm the document supports both; otherwise keep it only under its task")
-            continue
-        yield Finding(rule=RULE, check="copied", severity=Severity.ERROR, path=second.file.path,
-                      task=second.file.task, related=(first.file.path,),
-                      message=f"与 {first.file.path} 的文字相似度 {sim:.0%}（共同段落：“{passage}”）",
-                      fix="按实际工作情况分别撰写材料，不得抄袭、雷同；同一文件用于多项任务时请提交同一文件",
-                      message_en=f"text {sim:.0%} the same as {first.file.path} (shared passage: '{passage}')",
-                      fix_en="write each record from the actual work; file the same document, not a copy, "
-                             "when it serves two tasks")
+        yield _finding(sim, first, second)
+
+
+def _finding(sim: float, first: _Doc, second: _Doc) -> Finding:
+    a, b = first.file, second.file
+    passage = mask_text(shared_passage(second.norm, first.norm))
+    evidence = _evidence(sim, first, second)
+    where: dict[str, Any] = {"path": b.path, "task": b.task, "related": (a.path,), "evidence": evidence}
+    if versions(a, b):
+        return Finding(rule="D5", check="duplicate-version", severity=Severity.WARNING, **where,
+                       message=f"与 {a.path} 是同一材料的不同版本（修改稿、定稿等，相似度 {sim:.0%}），请只保留最终版本",
+                       fix="删除过程稿，只提交最终版本",
+                       message_en=f"another version of {a.path} (a revised draft, {sim:.0%} alike): keep the final one only",
+                       fix_en="remove the drafts and keep the final version")
+    same_folder = a.task == b.task and _folder(a) == _folder(b)
+    if not same_folder and sim >= SAME_DOCUMENT and evidence["numbers_agree"]:
+        return Finding(rule=RULE, check="same-document", severity=Severity.WARNING, **where,
+                       message=f"与 {a.path} 内容相同（相似度 {sim:.0%}，日期和数字一致），同一材料重复用于不同任务或活动",
+                       fix="确认该材料确实同时佐证两项任务；否则只保留在对应任务目录下",
+                       message_en=f"the same text as {a.path} ({sim:.0%}, same dates and numbers): "
+                                  "one document filed for two tasks or activities",
+                       fix_en="confirm the document supports both; otherwise keep it only under its task")
+    if same_folder:
+        dates = f"{a.date} 与 {b.date}"
+        if sim >= FABRICATED:
+            return Finding(rule=RULE, check="fabricated", severity=Severity.ERROR, **where,
+                           message=(f"与 {a.path} 是不同日期的记录（{dates}），但实质内容 {sim:.0%} 相同，"
+                                    f"仅日期、数字不同，疑似编造（共同段落：“{passage}”）"),
+                           fix="每次会议、每期台账按实际情况记录；不得复制前期记录改日期充数",
+                           message_en=(f"a record of another date than {a.path} ({a.date} / {b.date}) with "
+                                       f"{sim:.0%} the same substance, only dates and numbers changed "
+                                       f"(shared passage: '{passage}')"),
+                           fix_en="record each meeting or period from what happened; never copy an earlier "
+                                  "record and change its dates")
+        return Finding(rule=RULE, check="similar-records", severity=Severity.WARNING, **where,
+                       message=f"与 {a.path} 是不同日期的记录（{dates}），实质内容 {sim:.0%} 相同，请人工核对是否照抄（共同段落：“{passage}”）",
+                       fix="核对两份记录：确系照抄的，按实际情况重写；确为不同活动的，在豁免文件中说明",
+                       message_en=f"a record of another date than {a.path} with {sim:.0%} the same substance: "
+                                  f"a person should check it (shared passage: '{passage}')",
+                       fix_en="check both records: rewrite a copied one from what happened; waive it if they differ")
+    return Finding(rule=RULE, check="copied", severity=Severity.ERROR, **where,
+                   message=f"与 {a.path} 的文字相似度 {sim:.0%}（共同段落：“{passage}”）",
+                   fix="按实际工作情况分别撰写材料，不得抄袭、雷同；同一文件用于多项任务时请提交同一文件",
+                   message_en=f"text {sim:.0%} the same as {a.path} (shared passage: '{passage}')",
+                   fix_en="write each record from the actual work; file the same document, not a copy, "
+                          "when it serves two tasks")
 
 
 def _external(docs: list[_Doc], refs: list[_Doc], threshold: float) -> Iterator[Finding]:
@@ -194,6 +332,8 @@ def _external(docs: list[_Doc], refs: list[_Doc], threshold: float) -> Iterator[
 
 def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]:
     threshold = ctx.catalogue.settings.similarity_threshold
-    docs = _strip_templates(_docs(files, ctx))
+    docs = _docs(files, ctx)
+    _strip_boilerplate(docs, _catalogue_passages(ctx))
+    docs = _strip_templates(docs)
     yield from _pairs(docs, threshold)
     yield from _external(docs, _docs(ctx.reference, None), threshold)
