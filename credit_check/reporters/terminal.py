@@ -56,8 +56,8 @@ def _todo(con: Console, report: Report, t: dict[str, str], lang: str, *, color: 
     everything = todo.open_items(built)  # waived findings are listed apart, below
     items = everything if unit is None else todo.for_unit(everything, unit)
     waived = todo.waived_items(built if unit is None else todo.for_unit(built, unit))
-    _waived(con, waived, t, lang, max_items=max_items)
     if not items:
+        _waived(con, waived, t, lang, max_items=max_items)
         return
     findings, tasks = todo.findings_of(items), todo.tasks_of(items)
     head = t["todo_head"].format(findings=len(findings))
@@ -76,6 +76,7 @@ def _todo(con: Console, report: Report, t: dict[str, str], lang: str, *, color: 
         con.print(Text(f"    {t['units']}{t['colon']}{units}", style="dim" if color else ""))
     if len(items) > max_items:
         con.print(t["more"].format(n=len(items) - max_items))
+    _waived(con, waived, t, lang, max_items=max_items)
 
 
 def _waived(con: Console, items: todo.Todo, t: dict[str, str], lang: str, *, max_items: int) -> None:

@@ -21,9 +21,10 @@ distinct findings is `len(findings_of(todo))`, whichever view is shown.
 Order: findings first, errors before warnings before notes (errors cost points and can
 disqualify), in report order within a severity; then the incomplete tasks in task order.
 
-Waived findings (a person cleared them, `--waivers`) stay in the list where they fall, as they
-always have; `item.waived` holds the reason (None when open), so a reporter can tell them apart
-and `open_items`/`waived_items` can split them into an 已豁免 section later.
+Waived findings (a person cleared them, `--waivers`) are items of the list like the others;
+`item.waived` holds the reason (None when open), and every reporter that shows a to-do list
+splits them with `open_items`/`waived_items`: the open items are the list, the waived ones an
+已豁免 section of their own.
 
 Pure functions over the `Report`: no I/O, no wording (the reporters choose the words).
 """
@@ -121,5 +122,5 @@ def open_items(todo: Iterable[Item]) -> Todo:
 
 
 def waived_items(todo: Iterable[Item]) -> Todo:
-    """Findings a person has cleared (for a future 已豁免 section)."""
+    """Findings a person has cleared (the 已豁免 sections)."""
     return tuple(item for item in todo if item.waived is not None)

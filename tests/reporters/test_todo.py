@@ -159,3 +159,14 @@ def test_html_without_anything_to_do() -> None:
     section = page[page.index('<section id="todo">'):page.index('<section id="unreadable">')]
     assert "<li" not in section and "unit-filter" not in section and "<p>无</p>" in section
     assert "待办" not in terminal.render(done)
+
+
+def test_terminal_lists_waived_findings_after_the_todo() -> None:
+    report = build_report()
+    cleared = report.model_copy(update={"findings": tuple(
+        f.model_copy(update={"waived": "原件已核实盖章"}) if f.check == "seal" else f for f in report.findings)})
+    text = terminal.render(cleared, width=200)
+    todo_part, _, waived_part = text.partition("已豁免（1 条，不扣分）")
+    assert waived_part, "a waived section"
+    assert "文件未加盖公章" not in todo_part and "待办：8 条问题" in todo_part
+    assert "D6/seal 1.1 成立领导小组/关于成立领导小组的通知 #2.pdf：文件未加盖公章 — 豁免理由：原件已核实盖章" in waived_part
