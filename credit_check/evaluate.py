@@ -6,7 +6,14 @@ A requirement counts the task's files whose material and keywords fit (`classify
 - `quarterly` / `monthly`: at least `count` *dated* files in each quarter / month of the period.
 - `per_domain`: files naming at least `count` different 重点领域 or 细分领域.
 A requirement is `met`, `partial` (some periods covered), `missing` (nothing), or `unknown` when
-undated files could fill the gaps but their dates cannot be read — the tool does not guess.
+undated files could fill the gaps but their dates cannot be read — the tool does not guess; the
+finding then names those files in `related`.
+
+Evidence strength for meetings: a quarter or month with no minutes but a stamped, dated activity
+photo of the task (the watermark camera's stamp, or EXIF, dating it inside the period) is
+*partly* evidenced — half credit for that period, the requirement `partial`, and the to-do asks
+for the minutes of that period. It is never `met` on photos alone: a photo shows that people met,
+not what they decided.
 A task is `met` when all its requirements are, `missing` when none has any evidence, `unknown`
 when any requirement is unknown, else `partial`.
 """
@@ -16,10 +23,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from credit_check.catalogue.models import Bonus, Cadence, Catalogue, Requirement, Task
+from credit_check.catalogue.models import Bonus, Cadence, Catalogue, Material, Requirement, Task
 from credit_check.classify import matches_keywords, materials, title_of
-from credit_check.model import EvidenceFile, Finding, Period, RequirementResult, Severity, Status, TaskResult
+from credit_check.facttypes import PhotoFacts
+from credit_check.model import (
+    EvidenceFile,
+    Finding,
+    Kind,
+    Period,
+    RequirementResult,
+    Severity,
+    Status,
+    TaskResult,
+)
 
 _QUARTER_CN = ("第一季度", "第二季度", "第三季度", "第四季度")
 
@@ -47,7 +65,7 @@ def _evaluate_requirement(req: Requirement, files: Sequence[EvidenceFile], perio
     fitting = [f for f in files if f.error is None and wanted & materials(f) and matches_keywords(f, req.keywords)]
     in_period = [f for f in fitting if f.date is not None and period.contains(f.date)]
     undated = [f for f in fitting if f.date is None]
-    base = {"id": req.id, "label": req.label}
+    base: dict[str, Any] = {"id": req.id, "label": req.label}
 
     if req.cadence is Cadence.ONCE:
         usable = in_period + undated
@@ -74,24 +92,40 @@ def _evaluate_requirement(req: Requirement, files: Sequence[EvidenceFile], perio
     slots = buckets(period, req.cadence)
     covered: list[str] = []
     gaps: list[str] = []
+    partial: list[str] = []
     used_files: list[str] = []
+    photos = _activity_photos(req, files, period)
     for label, first, last in slots:
         inside = [f for f in in_period if f.date is not None and first <= f.date <= last]
         if len(inside) >= req.count:
             covered.append(label)
         else:
             gaps.append(label)
+            shots = [f for f in photos if f.date is not None and first <= f.date <= last and f not in inside]
+            if shots:
+                partial.append(label)
+                used_files.extend(f.path for f in shots)
         used_files.extend(f.path for f in inside)
     if not gaps:
         status = Status.MET
     elif undated:
         status = Status.UNKNOWN
-    elif covered:
+    elif covered or partial:
         status = Status.PARTIAL
     else:
         status = Status.MISSING
     return RequirementResult(**base, status=status, files=tuple(used_files + [f.path for f in undated]),
-                             satisfied=len(covered), required=len(slots), missing=tuple(gaps))
+                             satisfied=len(covered), required=len(slots), missing=tuple(gaps),
+                             partial=tuple(partial), undated=tuple(f.path for f in undated))
+
+
+def _activity_photos(req: Requirement, files: Sequence[EvidenceFile], period: Period) -> list[EvidenceFile]:
+    """Stamped, dated photos of the task inside the period: partial evidence of a meeting in their
+    period, for requirements that ask for meeting records (and do not accept photos outright)."""
+    if Material.MEETING not in req.material or Material.PHOTO in req.material:
+        return []
+    return [f for f in files if f.error is None and f.kind is Kind.PHOTO and isinstance(f.facts, PhotoFacts)
+            and f.facts.stamp is True and f.date is not None and period.contains(f.date)]
 
 
 def _combine(results: Sequence[RequirementResult]) -> Status:
@@ -105,8 +139,13 @@ def _combine(results: Sequence[RequirementResult]) -> Status:
     return Status.PARTIAL
 
 
+PARTIAL_CREDIT = 0.5  # a period evidenced only by stamped activity photos
+
+
 def _fraction(r: RequirementResult) -> float:
-    return 0.0 if r.status is Status.MISSING else min(1.0, r.satisfied / max(1, r.required))
+    if r.status is Status.MISSING:
+        return 0.0
+    return min(1.0, (r.satisfied + PARTIAL_CREDIT * len(r.partial)) / max(1, r.required))
 
 
 def _reason(r: RequirementResult, cadence: Cadence, undated: int) -> str:
@@ -114,8 +153,10 @@ def _reason(r: RequirementResult, cadence: Cadence, undated: int) -> str:
         return f"已满足：{r.label}（{len(r.files)} 个文件）"
     if cadence in (Cadence.QUARTERLY, Cadence.MONTHLY):
         every = "每季度" if cadence is Cadence.QUARTERLY else "每月"
-        gaps = "、".join(r.missing) if r.satisfied else f"{every}均"
+        gaps = "、".join(r.missing) if (r.satisfied or r.partial) else f"{every}均"
         text = f"{gaps}无{r.label}" if r.missing else f"缺少{r.label}"
+        if r.partial:
+            text += f"（其中{'、'.join(r.partial)}有带时间水印的活动照片，按部分佐证计分，请补充该期{r.label}）"
         if r.status is Status.UNKNOWN:
             text += f"（有 {undated} 个文件无法确定日期，请在文件名中注明日期）"
         return text
@@ -140,6 +181,9 @@ def _reason_en(r: RequirementResult, label: str, cadence: Cadence) -> str:
         return f"met: {label} ({len(r.files)} files)"
     if cadence in (Cadence.QUARTERLY, Cadence.MONTHLY) and r.missing:
         text = f"no {label} in: {', '.join(_period_en(p) for p in r.missing)}"
+        if r.partial:
+            text += (f" ({', '.join(_period_en(p) for p in r.partial)}: stamped activity photos only, "
+                     f"counted as partial evidence; add the {label})")
         return text + (" (some files have no readable date: put the date in the file name)"
                        if r.status is Status.UNKNOWN else "")
     if r.status is Status.UNKNOWN:
@@ -179,6 +223,8 @@ def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, 
                                                          if req.cadence in (Cadence.QUARTERLY, Cadence.MONTHLY) else ""),
             message_en=f"{item.id}: {reasons_en[-1]}",
             fix_en=f"add {req.label_en or req.label} to the folder of task {item.id}",
+            related=res.undated if res.status is Status.UNKNOWN else (),
+            evidence={"partial_periods": "、".join(res.partial)} if res.partial else {},
         ))
     result = TaskResult(
         id=item.id, title=item.title, units=item.units, points=item.points, score=score, status=status,

@@ -162,6 +162,10 @@ class RequirementResult(Frozen):
     satisfied: int = 0  # periods / items satisfied
     required: int = 1
     missing: tuple[str, ...] = ()  # human labels of what is missing (e.g. "第三季度")
+    # Periods evidenced only partly (a stamped, dated activity photo but no minutes): half credit each,
+    # and still listed in `missing`, since the record itself is wanted (`credit_check.evaluate`).
+    partial: tuple[str, ...] = ()
+    undated: tuple[str, ...] = ()  # files that could fill a gap but have no readable date (status unknown)
 
 
 class TaskResult(Frozen):
