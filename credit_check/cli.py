@@ -120,6 +120,7 @@ def audit(
     junit_out: Annotated[Path | None, typer.Option("--junit", help="另写一份 JUnit XML / also write JUnit to FILE")] = None,
     markdown_out: Annotated[Path | None, typer.Option("--markdown", help="另写一份 Markdown 摘要（合并请求、CI 摘要）/ also write a Markdown summary to FILE")] = None,
     xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="另写一份按责任单位的整改清单 XLSX / also write the per-unit rectification workbook")] = None,
+    verify_list: Annotated[Path | None, typer.Option("--verify-list", help="另写一份带水印照片的核验清单 CSV（路径、SHA-256、防伪码、水印时间），供向水印相机厂商核验；本工具不联网 / also write a CSV of stamped photos (path, sha256, code, stamp time) to check with the app's vendor")] = None,
     baseline: Annotated[Path | None, typer.Option(help="与之比较的旧 JSON 报告：标出新问题和已解决的问题 / an earlier JSON report: mark new and fixed findings")] = None,
     fail_on_new: Annotated[bool, typer.Option("--fail-on-new", help="--fail-on 只计新问题（需 --baseline；未给 --fail-on 时按 error）/ --fail-on counts only new findings")] = False,
     previews: Annotated[bool, typer.Option("--previews/--no-previews", help="HTML 报告中附问题材料的缩略图 / pictures of the evidence in the HTML report")] = True,
@@ -176,7 +177,7 @@ def audit(
         ("json", json_out), ("html", html_out), ("sarif", sarif_out), ("junit", junit_out),
         ("markdown", markdown_out), ("xlsx", xlsx_out)) if path is not None]
     cache = None if no_cache else (cache_dir or default_cache_dir())
-    targets = [p for _, p in outputs if p is not None] + ([cache] if cache else [])
+    targets = [p for _, p in outputs if p is not None] + ([cache] if cache else []) + ([verify_list] if verify_list else [])
     for target in targets:
         if _inside(target, root):
             raise _fail(f"报告和缓存不能写入材料目录 / reports and cache must not go inside the evidence folder: {target}")
@@ -201,6 +202,12 @@ def audit(
                 write_atomic(path, render_output(name, report, lang.value, path, root))
             except OSError as exc:
                 raise _fail(f"无法写入报告 / cannot write {path}: {exc.strerror or exc}") from None
+        if verify_list is not None:  # stamped photos for the vendor's own check (credit_check/verifylist.py)
+            from credit_check import verifylist
+            try:
+                write_atomic(verify_list, verifylist.render(report))
+            except OSError as exc:
+                raise _fail(f"无法写入报告 / cannot write {verify_list}: {exc.strerror or exc}") from None
         for name, path in outputs:
             if path is not None or (quiet and name == "text"):
                 continue

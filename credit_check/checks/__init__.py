@@ -29,6 +29,7 @@ from credit_check.checks import (
     publication,
     read_error,
     reuse,
+    stamp_place,
 )
 from credit_check.facts.verify import PairVerdict
 from credit_check.model import EvidenceFile, Finding, Period
@@ -64,6 +65,7 @@ CHECKS: dict[str, Check] = {
     gb9704.ID: gb9704,
     photos.ID: photos,
     reuse.ID: reuse,
+    stamp_place.ID: stamp_place,
     provenance.ID: provenance,
     esign.ID: esign,
     personal_data.ID: personal_data,
