@@ -491,3 +491,53 @@ def test_explain_and_indicators_in_english() -> None:
     need = runner.invoke(app, ["explain", "evidence/missing:notice", "--lang", "en"]).stdout
     assert "activity notice" in need and "5.1" in need
     assert "活动通知" in runner.invoke(app, ["explain", "evidence/missing:notice"]).stdout
+
+
+# --- the documented CI commands --------------------------------------------------------------------------
+
+def _documented_audits(markdown: str) -> list[str]:
+    """Each `credit-check audit …` command of the fenced code blocks, its continuation lines
+    (a trailing backslash, or a YAML folded block `- >`) joined."""
+    commands = []
+    lines = markdown.splitlines()
+    for n, line in enumerate(lines):
+        if "credit-check audit" not in line or line.lstrip().startswith(("#", "`", "|")):
+            continue
+        parts = [line[line.index("credit-check audit"):]]
+        folded = n > 0 and lines[n - 1].strip() == "- >"
+        indent = len(line) - len(line.lstrip())
+        m = n
+        while m + 1 < len(lines) and (parts[-1].rstrip().endswith("\\") or (
+                folded and lines[m + 1].strip() and len(lines[m + 1]) - len(lines[m + 1].lstrip()) >= indent)):
+            m += 1
+            parts[-1] = parts[-1].rstrip().removesuffix("\\")
+            parts.append(lines[m].strip())
+        commands.append(" ".join(p.strip() for p in parts).split(";")[0].removesuffix("'''").strip())
+    return commands
+
+
+def test_ci_doc_commands_run(tmp_path: Path) -> None:
+    import shlex
+
+    commands = _documented_audits((REPO_ROOT / "docs" / "ci.md").read_text(encoding="utf-8"))
+    assert len(commands) >= 5  # the command, GitHub, GitLab, Jenkins, local
+    sample = str(REPO_ROOT / "samples" / "evidence")
+    for n, command in enumerate(commands):
+        work = tmp_path / str(n)
+        work.mkdir()
+        values = {"EVIDENCE": sample, "WORKSPACE": str(work), "BASELINE": ""}
+        args = []
+        for arg in shlex.split(command)[2:]:
+            for name, value in values.items():
+                arg = arg.replace(f"${name}", value)
+            if arg in ("/evidence", "samples/evidence"):
+                arg = sample
+            elif arg.startswith(("reports/", "/tmp/reports/", ".credit-check-cache")):
+                arg = str(work / arg.lstrip("/"))
+            if arg:
+                args.append(arg)
+        done = runner.invoke(app, ["audit", *args, "--no-ocr", "--audit-date", "2025-01-15"])
+        assert done.exit_code == 1, (command, done.output)  # the sample tree fails the documented gate
+        assert "FAILED (exit 1)" in done.stderr.strip().splitlines()[-1], command
+        written = [a for a in args if a.startswith(str(work)) and not a.endswith("cache")]
+        assert written and all(Path(a).stat().st_size > 0 for a in written), command
