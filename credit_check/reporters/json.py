@@ -34,6 +34,7 @@ def _file(f: EvidenceFile) -> dict[str, Any]:
         "path": f.path, "kind": f.kind.value, "task": f.task, "date": f.date.isoformat() if f.date else None,
         "date_source": f.date_source, "facts": f.facts.model_dump(mode="json"), "error": f.error,
         "error_kind": f.error_kind.value if f.error_kind else None, "size": f.size, "sha256": f.sha256,
+        "text_sketch": f.text_sketch.model_dump(mode="json") if f.text_sketch else None,
     }
 
 
