@@ -7,7 +7,8 @@ gone (`--baseline OLD.json`), and lets code-scanning viewers track an alert acro
 - the rule and sub-check (`D6`, `seal`);
 - the place: the file's path and page; for a task requirement that is not met (rule
   `evidence`) or a finding with no file, the task instead (the task folder may be renamed);
-- the evidence: the other paths involved (`related`, sorted), the string values of the
+- the evidence: the other paths involved (`related`, sorted; not for a task requirement, which
+  stays the same finding whichever files it names), the string values of the
   finding's `evidence` record (dates, hashes, codes; numbers such as days late or a similarity
   score are measurements and may move without the finding changing), and the locators and quoted
   values its message names: cells (`公示名单!D2`), document numbers (`莱交执罚〔2024〕102号`) and
@@ -66,7 +67,8 @@ def key(finding: Finding) -> str:
     else:
         place = f"path:{unicodedata.normalize('NFC', finding.path)}"
     page = "" if finding.page is None else str(finding.page)
-    related = sorted(unicodedata.normalize("NFC", p) for p in finding.related)
+    # A task requirement is the same finding whichever files it names (the undated ones, say).
+    related = [] if finding.rule in TASK_LEVEL_RULES else sorted(unicodedata.normalize("NFC", p) for p in finding.related)
     evidence = sorted(f"{k}={_norm(v)}" for k, v in finding.evidence.items() if isinstance(v, str))
     named = () if finding.rule in TASK_LEVEL_RULES else locators(finding.message, quoted=not related)
     parts = (f"v{VERSION}", finding.rule, finding.check, place, f"page:{page}", "rel:" + "\x1e".join(related),

@@ -73,7 +73,7 @@ WORDS = {
         "fixed": "已解决的问题（与基线相比）", "evidence": "查看材料", "compare": "对比材料",
         "waiver_hint": "经人工核实确无问题的，可将以下内容加入豁免清单（--waivers）：",
         "waiver_reason": "请填写核实情况：谁、何时、核实了什么",
-        "folder": "打开文件夹",
+        "folder": "打开文件夹", "grounds": "依据：",
     },
     "en": {
         "title": "Credit Transportation County evidence self-assessment", "root": "Evidence folder",
@@ -97,7 +97,7 @@ WORDS = {
         "fixed": "Fixed since the baseline", "evidence": "Show the evidence", "compare": "Compare the evidence",
         "waiver_hint": "Once a person has checked this and found it fine, add these lines to the waivers file (--waivers):",
         "waiver_reason": "who checked what, and when",
-        "folder": "open the folder",
+        "folder": "open the folder", "grounds": "Grounds: ",
     },
 }
 
@@ -508,6 +508,9 @@ class _Page:
                 link = _add(related, "a", path, cls="path file", href=href(self.base, path))
                 if index < len(finding.related) - 1:
                     link.tail = "；"
+        if finding.evidence:  # what the verdict rests on (dates compared, hashes, matches …)
+            _add(entry, "div", w["grounds"] + "; ".join(f"{k} = {_value(v, lang)}" for k, v in finding.evidence.items()),
+                 cls="muted grounds")
         self.units(entry, item)
         self.evidence(entry, finding)
 
@@ -560,6 +563,12 @@ class _Page:
             _add(entry, "span", finding.path or self.w["no_file"], cls="path" if finding.path else "muted")
             _add(entry, "div", _labels.message(finding, self.lang), cls="muted")
         return section
+
+
+def _value(value: object, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+    return _labels.points(value) if isinstance(value, float) else str(value)
 
 
 def _rule_order(rule: str) -> tuple[int, int, str]:

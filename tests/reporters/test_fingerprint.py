@@ -81,3 +81,9 @@ def test_the_audit_stamps_every_finding() -> None:
     assert all(prints) and len(set(prints)) == len(prints)
     assert prints == [f.fingerprint for f in with_fingerprints(f.model_copy(update={"fingerprint": ""})
                                                             for f in report.findings)]
+
+
+def test_a_task_requirement_stays_itself_whichever_files_it_names() -> None:
+    unknown = Finding(rule="evidence", check="unknown:quarterly-meeting", severity=Severity.INFO, task="1.4",
+                      message="第四季度无会议记录（有 1 个文件无法确定日期）", related=("1.4/纪要（第四次）.pdf",))
+    assert fingerprint(unknown) == fingerprint(unknown.model_copy(update={"related": ()}))

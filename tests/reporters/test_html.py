@@ -370,3 +370,14 @@ def test_side_by_side_is_a_reusable_component() -> None:
     text = html._html(box)
     assert text.count("<figure") == 2 and text.count('loading="lazy"') == 2
     assert 'href="../t/a.jpg"' in text and "<pre class=\"waiver\">- rule: D1</pre>" in text
+
+
+def test_the_grounds_of_a_finding_are_shown() -> None:
+    report = build_report()
+    grounded = report.model_copy(update={"findings": tuple(
+        f.model_copy(update={"evidence": {"claimed": "2024-03-05", "days_late": 41, "similarity": 0.94, "exif": False}})
+        if f.check == "seal" else f for f in report.findings)})
+    entry = next(li for li in _section(_dom(grounded), "todo").iter("li") if "文件未加盖公章" in li.text)
+    [line] = list(entry.iter(cls="grounds"))
+    assert line.text == "依据：claimed = 2024-03-05; days_late = 41; similarity = 0.94; exif = 否"
+    assert not list(_section(_dom(report), "todo").iter(cls="grounds"))
