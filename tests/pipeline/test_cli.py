@@ -541,3 +541,27 @@ def test_ci_doc_commands_run(tmp_path: Path) -> None:
         assert "FAILED (exit 1)" in done.stderr.strip().splitlines()[-1], command
         written = [a for a in args if a.startswith(str(work)) and not a.endswith("cache")]
         assert written and all(Path(a).stat().st_size > 0 for a in written), command
+
+
+def test_windows_scripts_run_the_real_commands(tmp_path: Path) -> None:
+    import tomllib
+
+    bat = (REPO_ROOT / "windows" / "credit-check.bat").read_bytes()
+    bat.decode("ascii")  # any code page runs it
+    assert b"\r\n" in bat and b"\n" not in bat.replace(b"\r\n", b"")
+    assert b"credit-check.ps1" in bat
+    raw = (REPO_ROOT / "windows" / "credit-check.ps1").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Windows PowerShell 5.1 reads Chinese only with a BOM
+    script = raw.decode("utf-8-sig")
+    extras = re.search(r'"\$Source\[([\w,]+)\]"', script).group(1).split(",")
+    declared = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert set(extras) <= set(declared["optional-dependencies"])
+    line = next(ln for ln in script.splitlines() if ln.startswith("& $Tool audit"))
+    args = line.split()[2:]
+    values = {"$Folder": str(REPO_ROOT / "samples" / "evidence"), "$html": str(tmp_path / "r.html"),
+              "$xlsx": str(tmp_path / "r.xlsx")}
+    done = runner.invoke(app, [values.get(a, a) for a in args] + ["--no-ocr", "--no-cache"])
+    assert done.exit_code in (0, 1), done.output
+    assert (tmp_path / "r.html").stat().st_size > 0 and (tmp_path / "r.xlsx").stat().st_size > 0
+    for code in ("0 {", "1 {", "2 {"):  # the script explains the documented exit codes
+        assert code in script
