@@ -265,6 +265,51 @@ def build_fraud(root: Path) -> None:
     plain(root / "7.3 信易+报道" / "信易行典型案例.pdf", "“信易行”典型场景案例", "2024年10月20日", case)
     plain(root / "5.3 典型案例" / "诚信典型案例.pdf", "诚信典型案例材料", "2024年11月2日",
           (case[0], case[1].replace("37家", "三十七家"), case[2]))
+    build_fraud_records(root)
+
+
+def build_fraud_records(root: Path) -> None:
+    """The cases of issue 10 (docs/fraud.md): each is a D1 finding, or must not be one."""
+    from tests.builders.photos import draw_stamp, restamped, save_jpeg
+    from tests.fraud.scenes import figures, later, meeting, room
+
+    # The 5.1 photo stamped again with another date, cropped by a few percent, filed under 5.2 (D1 reused).
+    spec = PhotoSpec(seed=41, size=SIZE, stamp=Stamp(when=T(2024, 6, 12, 10, 5)), taken=T(2024, 6, 12, 10, 5))
+    tmp = root / "5.2 诚信典范" / "tmp.jpg"
+    restamped(spec, tmp, T(2024, 10, 18, 15, 20))
+    with Image.open(tmp) as im:
+        w, h = im.size
+        again = im.convert("RGB").crop((int(w * 0.05), int(h * 0.03), w - int(w * 0.02), h))
+    tmp.unlink()
+    save_jpeg(again, root / "5.2 诚信典范" / "2024-10-18 评选活动现场.jpg")
+    # The second quarter's minutes: the first quarter's with the dates changed (D1 fabricated).
+    body = ("会议听取了法规科关于一季度双公示数据报送和信用承诺书签订情况的汇报，对照创建任务清单逐项查找差距。",
+            "会议研究了驾培行业信用分级分类监管方案，决定由运输发展中心牵头，四月底前完成对全区12家驾校的首次评价。",
+            "会议要求执法大队落实“双书同达”，处罚决定书与信用修复告知书同步送达，每月向专班报送送达情况。",
+            "会议开展了信用专题学习，传达学习了《山东省交通运输信用管理办法》，参会人员逐条讨论了本单位的落实措施。")
+    plain(root / "1.4 领导小组会议" / "2024-03-20 第一季度领导小组会议纪要.pdf", "第一季度领导小组会议纪要",
+          "2024年3月20日", body)
+    plain(root / "1.4 领导小组会议" / "2024-06-18 第二季度领导小组会议纪要.pdf", "第二季度领导小组会议纪要",
+          "2024年6月18日", tuple(b.replace("一季度", "二季度").replace("四月底", "七月底").replace("12家", "15家")
+                                for b in body))
+    # The same room, banner and seat at two other meetings (other people): hashes close, not reuse.
+    base = room(961, SIZE)
+    for folder, day, people, shift in (("1.4 领导小组会议", T(2024, 9, 12, 9, 30), 2, False),
+                                       ("2.1 与市局共同研究", T(2024, 12, 10, 9, 30), 9, True)):
+        img = meeting(base, figures(people, base.size, 4))
+        img = later(img, 3) if shift else img
+        draw_stamp(img, Stamp(when=day))
+        save_jpeg(img, root / folder / f"{day:%Y-%m-%d} 会场.jpg")
+    # Joint meetings with the city bureau evidenced only by stamped photos: partial credit (2.1).
+    for day, seed in ((T(2024, 3, 28, 14, 0), 51), (T(2024, 6, 26, 14, 0), 52), (T(2024, 9, 25, 14, 0), 53)):
+        photo(root / "2.1 与市局共同研究" / f"{day:%Y-%m-%d} 联席会议.jpg", day, seed)
+    # A revised draft beside its original: a duplicate version (D5), not fraud.
+    plan = ("为推动信用交通县创建工作，制定本宣传方案。宣传月期间，各单位要通过进企业、进站场、进驾校等形式开展集中宣传。",
+            "法规科负责统筹协调，运输发展中心负责驾培和维修行业宣传，执法大队负责路检路查中的宣传告知。",
+            "各单位于活动结束后五个工作日内报送活动总结、图片和宣传报道。")
+    plain(root / "5.1 宣传月" / "宣传月活动方案.pdf", "信用交通宣传月活动方案", "2024年5月20日", plan)
+    plain(root / "5.1 宣传月" / "宣传月活动方案（修改稿）.pdf", "信用交通宣传月活动方案", "2024年5月28日",
+          (*plan[:2], plan[2].replace("五个工作日", "七个工作日")))
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from functools import cache
 import pytest
 
 from credit_check.catalogue import load_catalogue
-from credit_check.model import Period, Report, Status
+from credit_check.model import Period, Report, Severity, Status
 from credit_check.pipeline import AuditOptions, run_audit
 from tests.conftest import REPO_ROOT
 
@@ -95,9 +95,23 @@ def test_personal_data_never_leaves_unmasked() -> None:
 def test_fraud_tree() -> None:
     report = audit("fraud")
     got = found(report)
-    assert ("D1", "reused", "2024-09-03 诚信春运活动.jpg") in got or ("D1", "reused", "2024-06-12 活动现场.jpg") in got
+    # One group of verified copies: the 5.1 photo, its resized copy (5.4) and its cropped, re-stamped copy (5.2).
+    [reused] = [f for f in report.findings if f.check == "reused"]
+    assert reused.path == "5.1 宣传月/2024-06-12 活动现场.jpg" and reused.severity is Severity.ERROR
+    assert reused.related == ("5.2 诚信典范/2024-10-18 评选活动现场.jpg", "5.4 主题活动/2024-09-03 诚信春运活动.jpg")
+    assert reused.evidence["pairs_verified"] == 3
     assert ("D1", "edited", "2024-09-20 培训现场.jpg") in got
-    assert any(f[:2] == ("D1", "copied") for f in got)
+    assert ("D1", "copied", "信易行典型案例.pdf") in got
+    # The second quarter's minutes are the first's with the dates changed; both are named.
+    [fabricated] = [f for f in report.findings if f.check == "fabricated"]
+    assert {fabricated.path, *fabricated.related} == {"1.4 领导小组会议/2024-03-20 第一季度领导小组会议纪要.pdf",
+                                                       "1.4 领导小组会议/2024-06-18 第二季度领导小组会议纪要.pdf"}
+    # A revised draft is a duplicate version (D5), not fraud; the same room at two meetings is nothing.
+    assert ("D5", "duplicate-version", "宣传月活动方案（修改稿）.pdf") in got
+    assert not [f for f in report.findings if f.rule == "D1" and "会场.jpg" in (f.path or "") + "".join(f.related)]
+    assert report.score.disqualified and not report.score.passed
     if HAS_OCR:
         assert ("D1", "stamp-mismatch", "2024-09-21 现场指导.jpg") in got
-    assert report.score.disqualified and not report.score.passed
+        # Stamped photos of joint meetings, no minutes: partial evidence in every quarter.
+        liaison = next(t for t in report.tasks if t.id == "2.1")
+        assert liaison.status is Status.PARTIAL and len(liaison.requirements[0].partial) == 4 and liaison.score > 0
