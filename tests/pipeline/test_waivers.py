@@ -140,3 +140,17 @@ def test_cli_reports_stale_waivers_and_no_waivers_overrides_them(tmp_path: Path)
     assert ci.exit_code == 1 and report["score"]["disqualified"]
     assert not [f for f in report["findings"] if f["waived"]]
     assert "--no-waivers" in ci.stderr and "过期" not in ci.stderr  # the file is not even read
+
+
+def test_waived_findings_leave_the_to_do_list_for_the_waived_section(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("- {rule: D1, check: reused, reason: 联合活动已核实}\n", encoding="utf-8")
+    base = ["audit", str(REPO_ROOT / "samples" / "fraud"), "--no-cache", "--no-ocr", "--audit-date", "2025-01-15",
+            "--waivers", str(waivers)]
+    text = CliRunner().invoke(app, base).stdout
+    todo_part, _, waived_part = text.partition("已豁免（")
+    assert waived_part and "D1/reused" in waived_part and "联合活动已核实" in waived_part
+    assert "D1/reused" not in todo_part.split("待办")[1]
+    html = tmp_path / "r.html"
+    CliRunner().invoke(app, [*base, "--html", str(html), "-q"])
+    assert "联合活动已核实" in html.read_text(encoding="utf-8")
