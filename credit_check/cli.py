@@ -129,6 +129,7 @@ def audit(
     lang: Annotated[Lang, typer.Option(help="报告语言 / report language")] = Lang.zh,
     ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="使用 OCR（需安装 ocr 组件）/ use OCR if installed")] = True,
     jobs: Annotated[int, typer.Option(min=0, help="并行进程数，0 为按 CPU 核数 / worker processes")] = 0,
+    executor: Annotated[str | None, typer.Option("--executor", help="读取文件的位置：local（默认，本机进程）或 dask://主机:端口（Dask 集群，需 dask 组件）/ where files are read: local or dask://HOST:PORT (the dask extra)")] = None,
     cache_dir: Annotated[Path | None, typer.Option(help="缓存目录（不得位于材料目录内）/ cache folder")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / do not cache facts")] = False,
     reference: Annotated[Path | None, typer.Option(help="比对抄袭的外部材料目录 / material from elsewhere to compare against")] = None,
@@ -184,8 +185,15 @@ def audit(
     if cache is not None and (refused := check_cache_dir(cache, root)):
         raise _fail(refused)
 
+    if executor is not None:
+        from credit_check.executors import ExecutorError, parse_executor
+
+        try:
+            parse_executor(executor, jobs)
+        except ExecutorError as exc:
+            raise _fail(str(exc)) from None
     options = AuditOptions(root=root, catalogue=cat, period=Period(start=start, end=end), audit_date=today, ocr=ocr,
-                           jobs=jobs, cache_dir=cache, reference=reference, waivers=cleared,
+                           jobs=jobs, cache_dir=cache, reference=reference, waivers=cleared, executor=executor,
                            extract=ExtractOptions(ocr=ocr, max_bytes=max_file_mb * 1024 * 1024,
                                                           timeout=file_timeout))
     try:
@@ -318,6 +326,44 @@ def inspect(
     if task is not None and cat.task(task) is None:
         raise _fail(f"未知任务编号 / unknown task id: {task}")
     typer.echo(inspect_file(file, catalogue=cat, as_json=as_json, ocr=ocr, annotate=annotate, task=task), nl=False)
+
+
+@app.command()
+def merge(
+    reports: Annotated[list[Path], typer.Argument(help="各区县的 JSON 报告（credit-check audit --format json）/ the counties' JSON reports")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="全省汇总 JSON / the province JSON")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="全省汇总 HTML / the province HTML page")] = None,
+    catalogue: Annotated[Path | None, typer.Option("--catalogue", "-c", help="自定义指标目录 YAML / your own indicators.yaml")] = None,
+    photo_distance: Annotated[int, typer.Option(min=0, max=32, help="两张照片感知哈希相差不超过此位数视为同一照片 / perceptual-hash bits within which two photos are the same")] = 6,
+    text_threshold: Annotated[float, typer.Option(min=0.05, max=1.0, help="文字估计共有段落不低于此比例视为雷同 / share of passages from which two texts are the same")] = 0.5,
+    common_min: Annotated[int, typer.Option(min=2, help="出现在这么多区县以上的材料视为共有材料（上级文件、范本）/ material in this many counties is shared, not a finding")] = 3,
+    lang: Annotated[Lang, typer.Option(help="HTML 语言 / language of the HTML page")] = Lang.zh,
+) -> None:
+    """汇总各区县报告：得分表与跨区县的相同照片、文件、文字 / one province view of many county reports."""
+    from credit_check.merge import MergeError, render_json
+    from credit_check.merge import merge as merge_reports
+    from credit_check.outputs import write_atomic
+    from credit_check.reporters import province_html
+
+    missing = [str(p) for p in reports if not p.is_file()]
+    if missing:
+        raise _fail(f"报告不存在 / report not found: {', '.join(missing)}")
+    try:
+        province = merge_reports(reports, photo_distance=photo_distance, text_threshold=text_threshold,
+                                 common_min=common_min, catalogue=_catalogue(catalogue))
+    except MergeError as exc:
+        raise _fail(str(exc)) from None
+    written = False
+    for path, text in ((output, render_json(province)), (html_out, province_html.render(province, lang.value))):
+        if path is None:
+            continue
+        try:
+            write_atomic(path, text)
+        except OSError as exc:
+            raise _fail(f"无法写入 / cannot write {path}: {exc.strerror or exc}") from None
+        written = True
+    if not written:
+        typer.echo(render_json(province), nl=False)
 
 
 cache_app = typer.Typer(help="查看或清空读取缓存 / show or clear the facts cache", no_args_is_help=True,

@@ -91,3 +91,46 @@ def _mix(x: np.ndarray) -> np.ndarray:
     x = x ^ (x >> np.uint64(33))
     x = x * np.uint64(0xFF51AFD7ED558CCD)
     return np.asarray(x ^ (x >> np.uint64(33)))
+
+
+def band_containment_pairs(sigs: np.ndarray, passages: np.ndarray, owners: np.ndarray, threshold: float,
+                           big_bucket: int = 60) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i, j, share) of signatures of different `owners` whose estimated containment
+    (`containment`) is at least `threshold`. Candidates are pairs that agree on a whole LSH band;
+    a bucket of more than `big_bucket` (one text nearly everywhere) links its first three members
+    to the rest, which is enough to group it."""
+    keys = band_keys(list(sigs))
+    found_a: list[np.ndarray] = []
+    found_b: list[np.ndarray] = []
+    for band in range(keys.shape[1]):
+        column = keys[:, band]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        ends = np.r_[starts[1:], len(ordered)]
+        for s, e in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(), strict=True):
+            members = order[s:e]
+            if len(np.unique(owners[members])) < 2:
+                continue
+            if e - s <= big_bucket:
+                ii, jj = np.triu_indices(e - s, k=1)
+            else:
+                ii = np.repeat(np.arange(3), e - s)
+                jj = np.tile(np.arange(e - s), 3)
+                keep = jj > ii
+                ii, jj = ii[keep], jj[keep]
+            a, b = members[ii], members[jj]
+            cross = owners[a] != owners[b]
+            found_a.append(np.minimum(a, b)[cross])
+            found_b.append(np.maximum(a, b)[cross])
+    if not found_a:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    pair = np.unique(np.concatenate(found_a).astype(np.int64) * len(sigs) + np.concatenate(found_b))
+    a, b = pair // len(sigs), pair % len(sigs)
+    j = np.count_nonzero(sigs[a] == sigs[b], axis=1) / sigs.shape[1]
+    na, nb = passages[a].astype(np.float64), passages[b].astype(np.float64)
+    shared = j * (na + nb) / (1 + j)
+    share = np.where((na > 0) & (nb > 0), np.minimum(1.0, shared / np.maximum(np.maximum(na, nb), 1)), 0.0)
+    keep = share >= threshold
+    return a[keep], b[keep], share[keep]

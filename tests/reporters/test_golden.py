@@ -61,7 +61,7 @@ def _without_facts(text: str) -> str:
     data = json.loads(text)
     for entry in data["files"]:
         entry.pop("facts")
-        entry.pop("text_sketch", None)  # hashes of the readers' text: pinned by tests/perf/test_merge.py
+        entry.pop("text_sketch", None)  # hashes of the readers' text: pinned by tests/pipeline/test_merge.py
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
