@@ -138,6 +138,7 @@ class DaskExecutor:
     address: str
     send: str = "auto"  # auto | path | bytes
     batch: int = BATCH
+    connect_timeout: float = 30.0
 
     def read(self, items: Sequence[Discovered], options: ExtractOptions, cache_dir: Path | None,
              progress: Progress | None = None) -> list[tuple[str, Extracted]]:
@@ -146,11 +147,12 @@ class DaskExecutor:
         if not items:
             return []
         try:
-            client = Client(self.address, timeout=30, set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+            client = Client(self.address, timeout=self.connect_timeout, set_as_default=False)
+        except Exception as exc:  # OSError, TimeoutError, or the comm layer's own
             raise ExecutorError(f"无法连接 Dask 调度器 / cannot reach the Dask scheduler at {self.address}: {exc}") from None
         try:
-            return _Run(self, client, items, options, cache_dir, progress).run()
+            with client.as_current():  # `distributed.wait` looks for the current client
+                return _Run(self, client, items, options, cache_dir, progress).run()
         finally:
             client.close()
 
@@ -193,7 +195,10 @@ class _Run:
                     running[future] = (indices, with_bytes, time.monotonic())
             if not running:
                 continue
-            finished = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED").done
+            try:
+                finished = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED").done
+            except TimeoutError:  # nothing finished within the second: look at the deadlines
+                finished = set()
             now = time.monotonic()
             for future, (indices, with_bytes, started) in list(running.items()):
                 if future in finished:
