@@ -2,17 +2,18 @@
 
 **What it finds.** Texts are compared on their *substance*: after removing whitespace,
 punctuation, digits (dates, numbers, numbering) and list markers (一、（二）1.①), and after
-removing boilerplate — passages found in at least three otherwise different documents of the
-tree (openings, closings, a bureau's template), passages of the catalogue's own wording (task
-texts, requirement labels), and the model text of template material (below). The similarity
+removing boilerplate — passages found in at least three otherwise different documents of one
+task, or of at least 5 % of the tree (openings, closings, a bureau's template; near-copies of one
+text count once), passages of the catalogue's own wording (task texts, requirement labels), and
+the model text of template material (below). The similarity
 is the share of each text's substance that lies in 5-character passages the other also
 contains (the smaller of the two shares).
 
-- ``fabricated`` (error): two records in the same folder for different dates or periods (e.g.
-  the first and the second quarter's minutes) whose substance is the same (at least
-  ``settings.similarity_threshold`` and at least 90 %) with the dates and numbers changed. Both
-  files are named. Records in one folder at 80–90 % are ``similar-records`` (warning): a person
-  should look.
+- ``fabricated`` (error): two records of one task for different dates or periods (e.g. the
+  first and the second quarter's minutes, two months' ledgers, in one folder or not) whose
+  substance is at least ``settings.similarity_threshold`` (default 0.8) the same: the same text
+  with the dates, period words and figures changed. Both files are named. Records of one task
+  at 65 % up to the threshold are ``similar-records`` (warning): a person should look.
 - ``copied`` (error): two documents of different tasks or activities (different folders) whose
   substance is at least ``settings.similarity_threshold`` (default 0.8) the same, reported with
   a passage both contain. A quarterly record copied from the previous quarter with only the
@@ -52,6 +53,7 @@ tasks, file it once and refer to it, or file the identical file (not a re-typed 
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -73,7 +75,7 @@ if TYPE_CHECKING:
 ID = "copied-text"
 RULE = "D1"
 MIN_CHARS = 120
-MIN_SHINGLES = 60  # after template passages are removed
+MIN_SHINGLES = 30  # passages of substance (after boilerplate and template passages are removed)
 SAME_DOCUMENT = 0.9  # this alike and with the same numbers: one document filed twice (OCR noise allowed)
 SAMPLE = 64  # shingles sampled per document to find reference candidates
 _BIG_BUCKET = 30
@@ -128,9 +130,10 @@ def _strip_templates(docs: list[_Doc]) -> list[_Doc]:
     return [d for d in docs if len(d.shingles) >= MIN_SHINGLES]
 
 
-BOILERPLATE_DOCS = 3  # a passage in this many otherwise different documents is boilerplate
+BOILERPLATE_DOCS = 3  # a passage in this many otherwise different documents of one task is boilerplate
+BOILERPLATE_SHARE = 0.05  # …or in this share of all the tree's documents (and at least 3)
 CLUSTER_JACCARD = 0.6  # documents this alike (MinHash estimate) count as one when counting that
-FABRICATED = 0.9  # records of different dates in one folder: this much the same substance is an error
+SIMILAR_RECORDS = 0.65  # records of one task for different dates this alike (below the threshold): a warning
 _VERSION = re.compile(
     r"[（(【\[]?(?:修改稿|修订稿|修订版|修改版|定稿|终稿|最终稿|最终版|初稿|草稿|送审稿|征求意见稿|审定稿|讨论稿|"
     r"第[一二三四五六七八九十\d]+稿|第[一二三四五六七八九十\d]+版|新版|旧版|改)[）)】\]]?"
@@ -148,9 +151,10 @@ def _catalogue_passages(ctx: CheckContext) -> np.ndarray:
 
 
 def _strip_boilerplate(docs: list[_Doc], catalogue: np.ndarray) -> None:
-    """Remove the catalogue's wording, then passages found in at least `BOILERPLATE_DOCS` documents
-    that are not near-copies of each other (near-copies count once, so four copies of one record
-    do not make its text boilerplate)."""
+    """Remove the catalogue's wording, then boilerplate: passages found in at least
+    `BOILERPLATE_DOCS` documents of one task, or in that many and at least `BOILERPLATE_SHARE` of
+    all documents of the tree. Near-copies count once (four copies of one record do not make its
+    text boilerplate); removing passages never makes two copies less alike, only shorter."""
     for d in docs:
         if len(catalogue):
             d.shingles = np.setdiff1d(d.shingles, catalogue, assume_unique=True)
@@ -168,17 +172,30 @@ def _strip_boilerplate(docs: list[_Doc], catalogue: np.ndarray) -> None:
     for i, j in candidate_pairs(sigs, _BIG_BUCKET):
         if float(np.mean(sigs[i] == sigs[j])) >= CLUSTER_JACCARD:
             parent[root(i)] = root(j)
-    clusters: dict[int, list[np.ndarray]] = defaultdict(list)
-    for i, d in enumerate(docs):
-        clusters[root(i)].append(d.shingles)
-    if len(clusters) < BOILERPLATE_DOCS:
-        return
-    per_cluster = [np.unique(np.concatenate(members)) for members in clusters.values()]
-    values, counts = np.unique(np.concatenate(per_cluster), return_counts=True)
-    common = values[counts >= BOILERPLATE_DOCS]
-    if len(common):
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(docs)):
+        clusters[root(i)].append(i)
+    tasks: dict[str | None, list[np.ndarray]] = defaultdict(list)
+    everywhere: list[np.ndarray] = []
+    for members in clusters.values():
+        passages = np.unique(np.concatenate([docs[i].shingles for i in members]))
+        everywhere.append(passages)
+        for task in {docs[i].file.task for i in members}:
+            tasks[task].append(passages)
+    common = [_frequent(everywhere, max(BOILERPLATE_DOCS, math.ceil(BOILERPLATE_SHARE * len(everywhere))))]
+    common += [_frequent(group, BOILERPLATE_DOCS) for group in tasks.values() if len(group) >= BOILERPLATE_DOCS]
+    removed = np.unique(np.concatenate(common))
+    if len(removed):
         for d in docs:
-            d.shingles = np.setdiff1d(d.shingles, common, assume_unique=True)
+            d.shingles = np.setdiff1d(d.shingles, removed, assume_unique=True)
+
+
+def _frequent(groups: list[np.ndarray], least: int) -> np.ndarray:
+    """Passages found in at least `least` of the groups (each group's passages unique)."""
+    if len(groups) < least:
+        return np.zeros(0, dtype=np.uint64)
+    values, counts = np.unique(np.concatenate(groups), return_counts=True)
+    return np.asarray(values[counts >= least], dtype=np.uint64)
 
 
 def _folder(f: EvidenceFile) -> str:
@@ -196,6 +213,11 @@ def _related(a: EvidenceFile, b: EvidenceFile) -> bool:
 
 def _different_dates(a: EvidenceFile, b: EvidenceFile) -> bool:
     return a.date is not None and b.date is not None and a.date != b.date
+
+
+def _one_series(a: EvidenceFile, b: EvidenceFile) -> bool:
+    """Records of one task for two different dates (quarterly minutes, monthly ledgers)."""
+    return a.task == b.task and _different_dates(a, b)
 
 
 def _stem(name: str) -> str:
@@ -240,10 +262,11 @@ def _pairs(docs: list[_Doc], threshold: float) -> Iterator[Finding]:
         if _related(a.file, b.file):
             continue
         inter = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
-        if inter < threshold ** textsim.SHINGLE * min(len(a.shingles), len(b.shingles)) * 0.5:
+        least = min(threshold, SIMILAR_RECORDS) if _one_series(a.file, b.file) else threshold
+        if inter < least ** textsim.SHINGLE * min(len(a.shingles), len(b.shingles)) * 0.5:
             continue  # far too few shared passages for the texts to be that much alike
         sim = min(coverage(a.norm, a.shingles, b.shingles), coverage(b.norm, b.shingles, a.shingles))
-        if sim >= threshold:
+        if sim >= threshold or (sim >= SIMILAR_RECORDS and _one_series(a.file, b.file)):
             first, second = sorted((a, b), key=lambda d: d.file.path)
             found.append((sim, first, second))
     reported: set[str] = set()
@@ -251,10 +274,10 @@ def _pairs(docs: list[_Doc], threshold: float) -> Iterator[Finding]:
         if first.file.path in reported and second.file.path in reported:
             continue  # a crowd of copies is reported as a chain, not every pair
         reported.update((first.file.path, second.file.path))
-        yield _finding(sim, first, second)
+        yield _finding(sim, first, second, threshold)
 
 
-def _finding(sim: float, first: _Doc, second: _Doc) -> Finding:
+def _finding(sim: float, first: _Doc, second: _Doc, threshold: float) -> Finding:
     a, b = first.file, second.file
     passage = mask_text(shared_passage(second.norm, first.norm))
     evidence = _evidence(sim, first, second)
@@ -266,16 +289,17 @@ def _finding(sim: float, first: _Doc, second: _Doc) -> Finding:
                        message_en=f"another version of {a.path} (a revised draft, {sim:.0%} alike): keep the final one only",
                        fix_en="remove the drafts and keep the final version")
     same_folder = a.task == b.task and _folder(a) == _folder(b)
-    if not same_folder and sim >= SAME_DOCUMENT and evidence["numbers_agree"]:
+    series = _one_series(a, b)
+    if not same_folder and sim >= SAME_DOCUMENT and evidence["numbers_agree"] and not _different_dates(a, b):
         return Finding(rule=RULE, check="same-document", severity=Severity.WARNING, **where,
                        message=f"与 {a.path} 内容相同（相似度 {sim:.0%}，日期和数字一致），同一材料重复用于不同任务或活动",
                        fix="确认该材料确实同时佐证两项任务；否则只保留在对应任务目录下",
                        message_en=f"the same text as {a.path} ({sim:.0%}, same dates and numbers): "
                                   "one document filed for two tasks or activities",
                        fix_en="confirm the document supports both; otherwise keep it only under its task")
-    if same_folder:
+    if series:
         dates = f"{a.date} 与 {b.date}"
-        if sim >= FABRICATED:
+        if sim >= threshold:
             return Finding(rule=RULE, check="fabricated", severity=Severity.ERROR, **where,
                            message=(f"与 {a.path} 是不同日期的记录（{dates}），但实质内容 {sim:.0%} 相同，"
                                     f"仅日期、数字不同，疑似编造（共同段落：“{passage}”）"),

@@ -7,7 +7,7 @@ import random
 
 from credit_check.checks import copying
 from credit_check.model import EvidenceFile, Finding, Severity
-from tests.builders.sheets import check_context, doc_file
+from tests.builders.sheets import check_context, chinese_text, doc_file
 from tests.fraud.records import fabricated, ledger, minutes, summary
 
 QUARTER_DAYS = (dt.date(2024, 3, 15), dt.date(2024, 6, 14), dt.date(2024, 9, 20), dt.date(2024, 12, 13))
@@ -39,7 +39,7 @@ def test_minutes_copied_with_the_dates_changed_are_fabricated() -> None:
     assert (finding.rule, finding.check, finding.severity) == ("D1", "fabricated", Severity.ERROR)
     assert {finding.path, *finding.related} == {series[0].path, files[1].path}
     assert finding.evidence["date_a"] == "2024-03-15" and finding.evidence["date_b"] == "2024-06-14"
-    assert float(finding.evidence["similarity"]) >= copying.FABRICATED
+    assert float(finding.evidence["similarity"]) >= check_context().catalogue.settings.similarity_threshold
     assert float(finding.evidence["boilerplate_removed_a"]) > 0.2  # the template did not count
 
 
@@ -86,6 +86,5 @@ def test_the_catalogues_wording_is_not_substance() -> None:
 
     quote = "".join(t.text for t in load_catalogue().tasks[:6])
     rng = random.Random(9)
-    files = [_record(f"{FOLDER}/{d:%Y-%m-%d} 学习记录.docx", quote + minutes(rng, d, 1, quote=False)[-120:], d)
-             for d in QUARTER_DAYS[:2]]
+    files = [_record(f"{FOLDER}/{d:%Y-%m-%d} 学习记录.docx", quote + chinese_text(rng, 150), d) for d in QUARTER_DAYS[:2]]
     assert _run(files) == []
