@@ -41,7 +41,7 @@ import time
 import unicodedata
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image
@@ -79,6 +79,7 @@ class PaneJob:
     other: str | None = None  # text panes: the document it shares a passage with
     caption: str = ""
     caption_en: str = ""
+    region: tuple[float, float, float, float] | None = None  # photo panes: the region matched in the other picture
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,23 @@ def _panes(finding: Finding, files: dict[str, EvidenceFile], private: set[str]) 
         return [pane] if pane else []
     pairs = [(main, others[0]), *((other, main) for other in others[:3])]
     panes = [pane for this, other in pairs if (pane := _file_pane(this, None, other=other, stamp=stamp)) is not None]
+    regions = _matched_regions(finding)  # photo reuse: where the features matched (checks/reuse.py evidence)
+    panes = [replace(p, region=regions.get(p.label)) if p.kind == "photo" and regions else p for p in panes]
     return panes if len(panes) > 1 else []
+
+
+def _matched_regions(finding: Finding) -> dict[str, tuple[float, float, float, float]]:
+    """A verified pair's matched regions by path: `region_a` belongs to the pair's first path in sorted order."""
+    a, b = finding.evidence.get("region_a"), finding.evidence.get("region_b")
+    if not isinstance(a, str) or not isinstance(b, str) or len(finding.related) != 1 or not finding.path:
+        return {}
+    first, second = sorted((finding.path, finding.related[0]))
+    try:
+        boxes = [tuple(float(v) for v in box.split(",")) for box in (a, b)]
+    except ValueError:
+        return {}
+    return {path: (box[0], box[1], box[2], box[3]) for path, box in zip((first, second), boxes, strict=True)
+            if len(box) == 4}
 
 
 def _label(file: EvidenceFile, page: int | None) -> str:
@@ -306,8 +323,21 @@ def _photo(job: PaneJob, budget: _Budget, ocr_until: float) -> Image.Image:
             small = reduced(image)
             reading = read_stamp(small)
             if reading.found:
-                return _fit(draw_stamp(small.convert("RGB"), reading), side=PHOTO_SIDE)
-    return _fit(image, side=PHOTO_SIDE)
+                return _region(_fit(draw_stamp(small.convert("RGB"), reading), side=PHOTO_SIDE), job.region)
+    return _region(_fit(image, side=PHOTO_SIDE), job.region)
+
+
+def _region(image: Image.Image, box: tuple[float, float, float, float] | None) -> Image.Image:
+    """The matched region of a reused photo, outlined in green (fractions of the picture)."""
+    if box is None:
+        return image
+    from PIL import ImageDraw
+
+    out = image.convert("RGB")
+    w, h = out.size
+    ImageDraw.Draw(out).rectangle((box[0] * w, box[1] * h, box[2] * w - 1, box[3] * h - 1), outline=(0, 170, 60),
+                                  width=max(2, w // 160))
+    return out
 
 
 def _letters(text: str) -> tuple[str, list[int]]:
