@@ -179,16 +179,14 @@ def _panes(finding: Finding, files: dict[str, EvidenceFile], private: set[str]) 
 
 def _matched_regions(finding: Finding) -> dict[str, tuple[float, float, float, float]]:
     """A verified pair's matched regions by path: `region_a` belongs to the pair's first path in sorted order."""
-    a, b = finding.evidence.get("region_a"), finding.evidence.get("region_b")
-    if not isinstance(a, str) or not isinstance(b, str) or len(finding.related) != 1 or not finding.path:
+    if len(finding.related) != 1 or not finding.path:
         return {}
-    first, second = sorted((finding.path, finding.related[0]))
-    try:
-        boxes = [tuple(float(v) for v in box.split(",")) for box in (a, b)]
-    except ValueError:
-        return {}
-    return {path: (box[0], box[1], box[2], box[3]) for path, box in zip((first, second), boxes, strict=True)
-            if len(box) == 4}
+    found: dict[str, tuple[float, float, float, float]] = {}
+    for name, path in zip("ab", sorted((finding.path, finding.related[0])), strict=True):
+        box = [finding.evidence.get(f"region_{name}_{side}") for side in ("left", "top", "right", "bottom")]
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in box):
+            found[path] = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))  # type: ignore[arg-type]
+    return found if len(found) == 2 else {}
 
 
 def _label(file: EvidenceFile, page: int | None) -> str:

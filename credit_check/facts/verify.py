@@ -120,13 +120,13 @@ class PairVerdict:
         if self.cells:
             out.update(pixel_agreement=round(self.agreement, 3), cells_compared=self.cells,
                        largest_difference=round(self.blob, 3))
-        if self.box_a is not None and self.box_b is not None:
-            out.update(region_a=_box_text(self.box_a), region_b=_box_text(self.box_b))
+        if self.box_a is not None and self.box_b is not None:  # numbers, so the finding's fingerprint ignores them
+            for name, box in (("a", self.box_a), ("b", self.box_b)):
+                out.update({f"region_{name}_{side}": round(v, 3) for side, v in zip(SIDES, box, strict=True)})
         return out
 
 
-def _box_text(box: Box) -> str:
-    return ",".join(f"{v:.3f}" for v in box)
+SIDES = ("left", "top", "right", "bottom")
 
 
 def _features(grey: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
