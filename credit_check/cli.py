@@ -17,13 +17,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from credit_check import __version__, console
-from credit_check.catalogue import Catalogue, CatalogueError, load_catalogue
-from credit_check.dates import parse_day, parse_period
-from credit_check.gates import Gate, decide
-from credit_check.model import Period, Report
-from credit_check.waivers import WaiverError, load_waivers, review_waivers
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: `--help` and `--version` load none of them (docs/performance.md)
+    from credit_check.catalogue import Catalogue
+    from credit_check.gates import Gate
+    from credit_check.model import Report
     from credit_check.pipeline import AuditOptions
 
 app = typer.Typer(
@@ -62,6 +60,8 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _catalogue(path: Path | None) -> Catalogue:
+    from credit_check.catalogue import CatalogueError, load_catalogue
+
     try:
         return load_catalogue(path)
     except CatalogueError as exc:
@@ -82,6 +82,7 @@ def gate(report: Report, catalogue: Catalogue, fail_under: float | None, fail_on
     With `fail_on_new` (--fail-on-new, needs --baseline) --fail-on counts only the findings new
     since the baseline, at `error` when --fail-on is not given."""
     from credit_check.baseline import new_findings
+    from credit_check.gates import decide
 
     level = FailOn.error if fail_on_new and fail_on is FailOn.never else fail_on
     return decide(report, fail_under=fail_under, fail_on=level.value,
@@ -142,13 +143,16 @@ def audit(
 ) -> None:
     """检查材料目录并输出评分报告 / audit an evidence folder and print a scored report."""
     from credit_check.baseline import BaselineError, compare, load_baseline
+    from credit_check.dates import parse_day, parse_period
     from credit_check.explain import known_rules
     from credit_check.facts import ExtractOptions
     from credit_check.facts.runner import check_cache_dir
+    from credit_check.model import Period
     from credit_check.outputs import write_atomic
     from credit_check.pipeline import AuditOptions, default_cache_dir, run_audit
     from credit_check.previews import add_previews
     from credit_check.reporters import render_output, terminal
+    from credit_check.waivers import WaiverError, load_waivers, review_waivers
 
     if not root.exists():
         raise _fail(f"材料目录不存在 / folder not found: {root}")
