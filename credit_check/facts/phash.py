@@ -50,17 +50,14 @@ def phash(image: Image.Image) -> str | None:
     whose hash would match every other flat picture."""
     if min(image.size) < MIN_SIDE:
         return None
-    grey = image.convert("L").resize((_SIDE, _SIDE), Image.Resampling.BOX)
+    grey = (image if image.mode == "L" else image.convert("L")).resize((_SIDE, _SIDE), Image.Resampling.BOX)
     pixels = np.asarray(grey, dtype=np.float64)
     if pixels.std() < MIN_CONTRAST:
         return None
     d = _dct_matrix(_SIDE)
     low = (d @ pixels @ d.T)[:HASH_SIZE, :HASH_SIZE]
-    bits = (low > np.median(low)).flatten()
-    value = 0
-    for bit in bits:
-        value = (value << 1) | int(bit)
-    return f"{value:016x}"
+    bits = (low > np.median(low)).flatten()  # first bit most significant
+    return np.packbits(bits).tobytes().hex()
 
 
 def zoom_hashes(image: Image.Image) -> list[str]:
@@ -95,7 +92,7 @@ def window_hashes(image: Image.Image) -> list[str]:
     full-frame hash close to one of them."""
     w, h = image.size
     factor = WINDOW_BASE / max(w, h)
-    base = image.convert("L")
+    base = image if image.mode == "L" else image.convert("L")
     if factor < 1:
         base = base.resize((max(1, round(w * factor)), max(1, round(h * factor))), Image.Resampling.BOX)
     bw, bh = base.size
@@ -190,5 +187,6 @@ def candidates(photos: Sequence[Hashes], max_distance: int) -> dict[tuple[int, i
 
 def extra_hashes(image: Image.Image) -> dict[str, object]:
     """The PhotoFacts fields for the reuse candidates beyond the full-frame hash."""
+    image = image if image.mode == "L" else image.convert("L")  # once: each hash is of the grey picture
     return {"phash_zoom": tuple(zoom_hashes(image)), "phash_middle": middle_hash(image),
             "phash_mirror": mirror_hash(image), "phash_windows": tuple(window_hashes(image))}
