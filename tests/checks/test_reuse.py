@@ -17,7 +17,16 @@ from credit_check.facts import verify as pixels
 from credit_check.facts.verify import PairVerdict
 from credit_check.model import EvidenceFile, Finding, Kind, Period, Severity
 from credit_check.verify import verify_photos
-from tests.builders.photos import PhotoSpec, Stamp, cropped, make_photo, recompressed, resized, restamped, save_jpeg
+from tests.builders.photos import (
+    PhotoSpec,
+    Stamp,
+    cropped,
+    make_photo,
+    recompressed,
+    resized,
+    restamped,
+    save_jpeg,
+)
 from tests.fraud.scenes import figures, later, meeting, moved, room
 
 WHEN = dt.datetime(2024, 4, 8, 10, 0)
