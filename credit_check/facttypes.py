@@ -314,12 +314,27 @@ def _mask_any(value: Any, mask: Callable[[str], str], evidence: bool) -> Any:
     return value
 
 
+def _mentions_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_mentions_model(arg) for arg in typing.get_args(annotation))
+
+
+@functools.cache
+def _maskable_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields `mask_facts` can change: evidence text, or records that may hold some. The others
+    (hashes, numbers, labels: most of a record) are not even looked at."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    evidence = _evidence_fields(cls)
+    return tuple(name for name in cls.model_fields if name in evidence or _mentions_model(hints.get(name)))
+
+
 def mask_facts(record: M, mask: Callable[[str], str]) -> M:
     """`record` with `mask` applied to every evidence-text field (nested records included).
     Hashes, ids, numbers and labels are left exactly as they are."""
     update: dict[str, Any] = {}
     evidence_fields = _evidence_fields(type(record))
-    for name in type(record).model_fields:
+    for name in _maskable_fields(type(record)):
         value = getattr(record, name)
         evidence = name in evidence_fields
         if isinstance(value, str | tuple | dict | BaseModel):
