@@ -270,12 +270,18 @@ def hard_negatives(photos: list[tuple[str, Image.Image]], seed: int = 2) -> Iter
         a, abox = stamp(one, rng, t1, style=style, position=position, place=place)
         b, bbox = stamp(two, rng, t1 + dt.timedelta(days=90), style=style, position=position, place=place)
         yield Pair("hard-negative", "same-room-few-people", name, Shot(a, abox), Shot(b, bbox))
+        # Another meeting seen from a neighbouring seat: the camera shifted and zoomed a few percent.
+        third = _camera(_compose(room, _figures(pool, rng, (w, h), rng.randint(3, 6))), rng, 0.04, 1.5)
+        a, abox = stamp(first, rng, t1, style=style, position=position, place=place)
+        b, bbox = stamp(third, rng, t1 + dt.timedelta(days=rng.randrange(200, 300)), style=style, position=position,
+                        place=place)
+        yield Pair("hard-negative", "same-room-other-seat", name, Shot(a, abox), Shot(b, bbox))
         # Two halves of one wide scene, each stamped: one place, two pictures.
         left, right = img.crop((0, 0, img.width // 2, img.height)), img.crop((img.width // 2, 0, img.width, img.height))
         a, abox = stamp(left, rng, t1, style=style, position=position, place=place)
         b, bbox = stamp(right, rng, t1 + dt.timedelta(minutes=3), style=style, position=position, place=place)
         yield Pair("hard-negative", "two-parts-of-one-scene", name, Shot(a, abox), Shot(b, bbox))
-    for k in range(max(10, len(photos) // 2)):
+    for k in range(max(10, len(photos))):
         desk = pool[k % len(pool)] if pool else scene(k, (1280, 960))
         a, b = _notice(k, desk, rng, 0), _camera(_notice(k, desk, rng, 1), rng, 0.006, 0.3)
         yield Pair("hard-negative", "template-notice", f"notice-{k}", Shot(a, None), Shot(b, None))

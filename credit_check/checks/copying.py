@@ -64,6 +64,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from credit_check import textsim
+from credit_check.catalogue.models import Material
+from credit_check.classify import materials
 from credit_check.model import EvidenceFile, Finding, Kind, Severity
 from credit_check.pii import mask_text
 from credit_check.textsim import candidate_pairs, coverage, minhash, normalise, shared_passage, shingles
@@ -203,12 +205,21 @@ def _folder(f: EvidenceFile) -> str:
 
 
 def _related(a: EvidenceFile, b: EvidenceFile) -> bool:
-    """One activity (same task and folder) and not records of two different dates, or the very
-    same bytes: not copying."""
+    """One activity (same task and folder) and not two records of one series, or the very same
+    bytes: not copying."""
     if bool(a.sha256) and a.sha256 == b.sha256:
         return True
     same_activity = a.task == b.task and _folder(a) == _folder(b)
-    return same_activity and not _different_dates(a, b)
+    return same_activity and not _one_series(a, b) and not versions(a, b)
+
+
+_RECORD_KINDS = frozenset({Material.MEETING, Material.LEDGER, Material.SUMMARY})
+_PERIOD_WORDS = re.compile(r"第?[\d一二三四五六七八九十〇零]+(?:季度|月份?|期|次|年|日|号)?|季度|上半年|下半年")
+
+
+def _name_pattern(f: EvidenceFile) -> str:
+    """The file name without its dates, numbers and period words: 2024年第一季度会议纪要 → 会议纪要."""
+    return _PERIOD_WORDS.sub("", _stem(f.name)).strip(" -_.（）()")
 
 
 def _different_dates(a: EvidenceFile, b: EvidenceFile) -> bool:
@@ -216,8 +227,15 @@ def _different_dates(a: EvidenceFile, b: EvidenceFile) -> bool:
 
 
 def _one_series(a: EvidenceFile, b: EvidenceFile) -> bool:
-    """Records of one task for two different dates (quarterly minutes, monthly ledgers)."""
-    return a.task == b.task and _different_dates(a, b)
+    """Records of one kind, of one task, for two different dates (quarterly minutes, monthly
+    ledgers): the same kind of record by their titles and names, or the same name once dates and
+    period words are taken out. An activity's notice and its summary are not a series."""
+    if a.task != b.task or not _different_dates(a, b):
+        return False
+    kinds_a, kinds_b = materials(a), materials(b)
+    if (Material.NOTICE in kinds_a) != (Material.NOTICE in kinds_b):
+        return False  # a notice and what followed it
+    return bool(kinds_a & kinds_b & _RECORD_KINDS) or _name_pattern(a) == _name_pattern(b)
 
 
 def _stem(name: str) -> str:

@@ -69,6 +69,9 @@ def test_a_revised_draft_is_a_duplicate_version_not_fraud() -> None:
     revised = _record("5.1 宣传月/宣传月活动总结（修改稿）.docx", text.replace("下一步", "今后"), dt.date(2024, 7, 2))
     [finding] = _run([draft, revised])
     assert (finding.rule, finding.check, finding.severity) == ("D5", "duplicate-version", Severity.WARNING)
+    plan = _record("5.1 宣传月/活动方案.docx", text, dt.date(2024, 5, 20))  # not a record of a series
+    plan2 = _record("5.1 宣传月/活动方案（定稿）.docx", text, None)
+    assert [f.check for f in _run([plan, plan2])] == ["duplicate-version"]
     v1 = _record("5.1 宣传月/总结v1.docx", text, dt.date(2024, 6, 30))
     v2 = _record("5.1 宣传月/总结v2.docx", text, dt.date(2024, 7, 1))
     assert [f.check for f in _run([v1, v2])] == ["duplicate-version"]
@@ -88,3 +91,14 @@ def test_the_catalogues_wording_is_not_substance() -> None:
     rng = random.Random(9)
     files = [_record(f"{FOLDER}/{d:%Y-%m-%d} 学习记录.docx", quote + chinese_text(rng, 150), d) for d in QUARTER_DAYS[:2]]
     assert _run(files) == []
+
+
+def test_an_activitys_notice_and_summary_are_not_a_series() -> None:
+    """Dated differently and sharing most of their text, but a notice and a summary are not two
+    records of one series: not fabricated."""
+    text = summary(random.Random(10), dt.date(2024, 6, 1), 10)
+    notice = _record("5.1 宣传月/关于开展宣传月活动的通知.docx", text, dt.date(2024, 6, 1))
+    report = _record("5.1 宣传月/宣传月活动总结.docx", text + "活动圆满结束。", dt.date(2024, 6, 30))
+    assert _run([notice, report]) == []
+    again = _record("5.1 宣传月/宣传月活动总结（七月）.docx", text, dt.date(2024, 7, 30))
+    assert [f.check for f in _run([report, again])] == ["fabricated"]
