@@ -147,14 +147,14 @@ class DaskExecutor:
         if not items:
             return []
         try:
-            client = Client(self.address, timeout=self.connect_timeout, set_as_default=False)
+            client = Client(self.address, timeout=self.connect_timeout, set_as_default=False)  # type: ignore[no-untyped-call,unused-ignore]
         except Exception as exc:  # OSError, TimeoutError, or the comm layer's own
             raise ExecutorError(f"无法连接 Dask 调度器 / cannot reach the Dask scheduler at {self.address}: {exc}") from None
         try:
             with client.as_current():  # `distributed.wait` looks for the current client
                 return _Run(self, client, items, options, cache_dir, progress).run()
         finally:
-            client.close()
+            client.close()  # type: ignore[no-untyped-call,unused-ignore]
 
 
 class _Run:
@@ -196,7 +196,7 @@ class _Run:
             if not running:
                 continue
             try:
-                finished = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED").done
+                finished = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED").done  # type: ignore[no-untyped-call,unused-ignore]
             except TimeoutError:  # nothing finished within the second: look at the deadlines
                 finished = set()
             now = time.monotonic()

@@ -81,7 +81,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
     ctx = CheckContext(catalogue=catalogue, period=options.period, audit_date=options.audit_date,
                        folders=tuple(mask_text(p) for p in tree.folders), unreadable=tree.unreadable,
                        reference=tuple(_reference(options)),
-                       photo_pairs=verify_photos(files, catalogue, options.checks))  # stage: credit_check/verify.py
+                       photo_pairs=verify_photos(files, catalogue, options.checks, cache_dir=options.cache_dir))  # stage: credit_check/verify.py
     findings = run_checks(files, ctx, options.checks)
 
     task_results = []

@@ -19,8 +19,11 @@ reuse check then reports a warning that asks a person to look, never an error.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from credit_check.catalogue.models import Catalogue
 from credit_check.checks import reuse
@@ -28,6 +31,9 @@ from credit_check.facts import verify
 from credit_check.facts.verify import PairVerdict, Prepared
 from credit_check.facttypes import PhotoFacts
 from credit_check.model import EvidenceFile
+
+if TYPE_CHECKING:
+    from credit_check.facts.index import Memo
 
 CACHE = 96  # prepared photos kept (about 0.6 MB each)
 MAX_PIXELS = 120_000_000  # as the photo reader: larger pictures are not decoded
@@ -39,11 +45,39 @@ def pair_key(a: str, b: str) -> tuple[str, str]:
 
 
 def verify_photos(files: Sequence[EvidenceFile], catalogue: Catalogue,
-                  only: Iterable[str] | None = None) -> dict[tuple[str, str], PairVerdict]:
-    """Verdicts for the photo-reuse check's candidate pairs (nothing when that check does not run)."""
+                  only: Iterable[str] | None = None, cache_dir: Path | None = None) -> dict[tuple[str, str], PairVerdict]:
+    """Verdicts for the photo-reuse check's candidate pairs (nothing when that check does not run).
+    With `cache_dir`, a pair's verdict is kept (`facts.index.Memo`, keyed by the two content hashes
+    and stamp boxes) and the next audit does not open the two files again."""
     if only is not None and reuse.ID not in set(only):
         return {}
-    return verify_pairs([(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo)])
+    pairs = [(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo)]
+    if cache_dir is None or not pairs:
+        return verify_pairs(pairs)
+    from credit_check.facts.index import Memo, code_digest
+
+    memo = Memo(cache_dir, "photo-verdicts", code_digest("credit_check.verify", "credit_check.facts.verify"))
+    try:
+        return verify_pairs(pairs, memo)
+    finally:
+        memo.save()
+
+
+def _memo_key(first: EvidenceFile, second: EvidenceFile) -> str | None:
+    if not first.sha256 or not second.sha256:
+        return None
+    return f"{first.sha256}|{second.sha256}|{_boxes(first)}|{_boxes(second)}"
+
+
+def _from_memo(value: object) -> PairVerdict | None:
+    if not isinstance(value, dict):
+        return None
+    try:
+        data: dict[str, Any] = {k: tuple(v) if k in ("box_a", "box_b") and v is not None else v
+                                for k, v in value.items()}
+        return PairVerdict(**data)
+    except (TypeError, ValueError):
+        return None
 
 
 def _boxes(f: EvidenceFile) -> tuple[verify.Box, ...]:
@@ -51,8 +85,10 @@ def _boxes(f: EvidenceFile) -> tuple[verify.Box, ...]:
     return (facts.stamp_box,) if isinstance(facts, PhotoFacts) and facts.stamp_box is not None else ()
 
 
-def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]]) -> dict[tuple[str, str], PairVerdict]:
-    """Compare each pair's two files; the verdict of each, keyed by `pair_key` of their paths."""
+def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]],
+                 memo: Memo | None = None) -> dict[tuple[str, str], PairVerdict]:
+    """Compare each pair's two files; the verdict of each, keyed by `pair_key` of their paths
+    (taken from `memo` when it holds the pair, and kept there when the comparison ran)."""
     out: dict[tuple[str, str], PairVerdict] = {}
     if not pairs:
         return out
@@ -80,13 +116,19 @@ def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]]) -> dict[tup
     # Pairs sharing a photo one after another, so the cache keeps what is needed next.
     for a, b in sorted(pairs, key=lambda p: (min(p[0].path, p[1].path), max(p[0].path, p[1].path))):
         first, second = sorted((a, b), key=lambda f: f.path)
-        pa, pb = prepared(first), prepared(second)
         key = pair_key(a.path, b.path)
+        remembered = _memo_key(first, second) if memo is not None else None
+        if memo is not None and remembered is not None and (known := _from_memo(memo.get(remembered))) is not None:
+            out[key] = known
+            continue
+        pa, pb = prepared(first), prepared(second)
         if isinstance(pa, str) or isinstance(pb, str):
             out[key] = PairVerdict(verdict="unverified", reason=pa if isinstance(pa, str) else str(pb))
             continue
         try:
             out[key] = verify.compare(pa, pb)
+            if memo is not None and remembered is not None:
+                memo.put(remembered, dataclasses.asdict(out[key]))
         except Exception as exc:  # a degenerate picture OpenCV refuses
             out[key] = PairVerdict(verdict="unverified", reason=f"核验出错 / verification failed: {type(exc).__name__}")
     return out

@@ -247,3 +247,83 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
         index.keep_only({k for k in keys if k})
         index.save()
     return [r if r is not None else ("", Extracted.failed(Kind.OTHER, ErrorKind.CRASHED)) for r in results]
+
+
+class Memo:
+    """A small persistent map beside the index, under the same rules (keyed name, 0600, atomic,
+    removed with the cache): results derived from file contents that a later stage would compute
+    again on every run (the verification stage's pair verdicts, keyed by the two content hashes).
+    `version` names the code that made the values; entries not asked for in a run are dropped
+    when it is saved, so the map stays the size of one tree's needs."""
+
+    def __init__(self, cache_dir: Path, name: str, version: str) -> None:
+        from credit_check.facts.runner import CACHE_VERSION, cache_key
+
+        self.cache_dir = cache_dir
+        hexname = hashlib.blake2b(name.encode(), key=cache_key(cache_dir)[:64], digest_size=32,
+                                  person=b"cc-memo").hexdigest()
+        self.path = cache_dir / hexname[:2] / f"{hexname}-{CACHE_VERSION}-memo{INDEX_FORMAT}-{version}.json"
+        self.values: dict[str, object] = {}
+        self.used: set[str] = set()
+        self.changed = False
+        self._load()
+
+    def _load(self) -> None:
+        import json
+
+        if self.path.parent.is_symlink():
+            return
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as fh:
+                data = json.loads(fh.read())
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict):
+            self.values = data
+
+    def get(self, key: str) -> object | None:
+        if key in self.values:
+            self.used.add(key)
+            return self.values[key]
+        return None
+
+    def put(self, key: str, value: object) -> None:
+        self.values[key] = value
+        self.used.add(key)
+        self.changed = True
+
+    def save(self) -> None:
+        import json
+
+        if not self.changed and len(self.used) == len(self.values):
+            return
+        from credit_check.facts.runner import _private_dir
+
+        data = json.dumps({k: v for k, v in self.values.items() if k in self.used}, ensure_ascii=False).encode()
+        try:
+            _private_dir(self.cache_dir, link_ok=True)
+            _private_dir(self.path.parent)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except (OSError, ValueError):
+            pass
+
+
+def code_digest(*modules: str) -> str:
+    """A short digest of the source of `modules` (dotted names under credit_check), for a Memo's version."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in modules:
+        source = package.joinpath(*name.split(".")[1:]).with_suffix(".py")
+        with contextlib.suppress(OSError):
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:8]

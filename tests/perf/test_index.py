@@ -167,3 +167,28 @@ def test_warm_report_is_the_cold_report(tmp_path: Path) -> None:
                             audit_date=dt.date(2025, 1, 15), jobs=1, ocr=False)
     reports.append(json_report.render(run_audit(uncached)))
     assert reports[0] == reports[1] == reports[2] == reports[3]
+
+
+def test_photo_verdicts_are_kept_for_the_next_audit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verification stage opens a candidate pair's two files once; the next audit of the same
+    bytes takes the verdict from the cache."""
+    pytest.importorskip("cv2")
+    from credit_check import verify
+    from credit_check.facts import verify as pixels
+    from credit_check.records import build_records
+    from tests.builders.photos import PhotoSpec, make_photo, resized
+
+    root = tmp_path / "tree"
+    make_photo(root / "5.1 宣传月" / "a" / "IMG_1.jpg", PhotoSpec(seed=4, taken=dt.datetime(2024, 5, 1, 9)))
+    resized(root / "5.1 宣传月" / "a" / "IMG_1.jpg", root / "5.2 诚信典范" / "b" / "IMG_1_small.jpg", 0.7)
+    cat = load_catalogue()
+    tree = discover(root, {t.id for t in cat.tasks})
+    files = build_records(tree, read_all(tree.files, OPTIONS, tmp_path / "cache", root, LocalExecutor(1)), cat)
+    first = verify.verify_photos(files, cat, cache_dir=tmp_path / "cache")
+    assert first and all(v.verdict != "unverified" for v in first.values())
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a remembered pair was opened again")
+
+    monkeypatch.setattr(pixels, "prepare_file", refuse)
+    assert verify.verify_photos(files, cat, cache_dir=tmp_path / "cache") == first
