@@ -1,6 +1,7 @@
-"""Optional Chinese OCR through RapidOCR (the `ocr` extra: `rapidocr` 3 with onnxruntime; the older
-`rapidocr-onnxruntime` 1.x is used when it is the one installed). Both ship their models inside
-the wheel, and the engine is pointed at those files by name, so nothing is downloaded, ever.
+"""Optional Chinese OCR through RapidOCR (the `ocr` extra): `rapidocr-onnxruntime` 1.x where it is
+installed (Python <= 3.12), else its successor `rapidocr` 3 with onnxruntime (Python 3.13+; see
+docs/ocr.md for how the two compare). Both ship their models inside the wheel; rapidocr 3 is
+pointed at those files by name, so nothing is downloaded, ever.
 
 `engine()` returns a process-wide engine, or None when the extra is not installed or was turned
 off; callers must then report "could not determine" (`UNAVAILABLE_REASON`), never "missing".
@@ -211,17 +212,31 @@ def _load() -> OcrEngine | None:
         return None
     with contextlib.suppress(Exception):
         onnxruntime.disable_telemetry_events()  # the platform's own channel (ETW on Windows)
-    try:
-        return OcrEngine(_RapidOcr3(_threads))
-    except ImportError:
-        pass  # rapidocr 3 not installed: the older package, if it is
-    except Exception:
-        return None
+    # The 1.x engine first where it is installed (Python <= 3.12): the stamp reader is tuned to it
+    # and rapidocr 3 reads some stamps worse (docs/ocr.md); rapidocr 3 where it is not (3.13+).
     try:
         from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-not-found,unused-ignore]
-    except Exception:  # not installed, or its native libraries failed to load
+    except ImportError:
+        pass
+    except Exception:  # installed, but its native libraries failed to load
         return None
+    else:
+        try:
+            return OcrEngine(RapidOCR(intra_op_num_threads=_threads) if _threads else RapidOCR())
+        except Exception:
+            return None
     try:
-        return OcrEngine(RapidOCR(intra_op_num_threads=_threads) if _threads else RapidOCR())
-    except Exception:
+        return OcrEngine(_RapidOcr3(_threads))
+    except Exception:  # not installed, a bundled model missing, or native libraries failed
         return None
+
+
+def installed() -> str | None:
+    """The OCR package this process would use ("rapidocr-onnxruntime" or "rapidocr"), without
+    loading it; None when neither is installed."""
+    from importlib.util import find_spec
+
+    for module, name in (("rapidocr_onnxruntime", "rapidocr-onnxruntime"), ("rapidocr", "rapidocr")):
+        if find_spec(module) is not None:
+            return name
+    return None
