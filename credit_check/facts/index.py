@@ -161,24 +161,10 @@ class FileIndex:
         """Write the index (0600, atomic, never through a link); an unwritable cache only costs speed."""
         if not self.changed:
             return
-        from credit_check.facts.runner import _private_dir
+        from credit_check.facts.runner import write_private
 
         data = _IndexFile(version=self.version, entries=self.entries).model_dump_json().encode("utf-8")
-        try:
-            _private_dir(self.cache_dir, link_ok=True)
-            _private_dir(self.path.parent)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except (OSError, ValueError):
-            pass
+        write_private(self.cache_dir, self.path, data)
 
 
 def _cacheable(sha: str, result: Extracted) -> bool:
@@ -298,24 +284,10 @@ class Memo:
 
         if not self.changed and len(self.used) == len(self.values):
             return
-        from credit_check.facts.runner import _private_dir
+        from credit_check.facts.runner import write_private
 
         data = json.dumps({k: v for k, v in self.values.items() if k in self.used}, ensure_ascii=False).encode()
-        try:
-            _private_dir(self.cache_dir, link_ok=True)
-            _private_dir(self.path.parent)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except (OSError, ValueError):
-            pass
+        write_private(self.cache_dir, self.path, data)
 
 
 def code_digest(*modules: str) -> str:

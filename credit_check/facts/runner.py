@@ -182,15 +182,22 @@ def store(cache_dir: str, sha: str, options: ExtractOptions, result: Extracted, 
     if not sha or not _cacheable(result):
         return
     entry = _entry(cache_dir, sha, options, key)
+    write_private(Path(cache_dir), entry, result.model_dump_json().encode("utf-8"))
+
+
+def write_private(cache_dir: Path, path: Path, data: bytes) -> None:
+    """Write `data` to `path` under `cache_dir`: folders 0700, the file 0600, through a temporary
+    file and an atomic rename, never through a link. An unwritable cache only costs speed: errors
+    are swallowed."""
     try:
-        _private_dir(Path(cache_dir), link_ok=True)
-        _private_dir(entry.parent)
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        _private_dir(cache_dir, link_ok=True)
+        _private_dir(path.parent)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(result.model_dump_json().encode("utf-8"))
-            os.replace(tmp, entry)
+                fh.write(data)
+            os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
