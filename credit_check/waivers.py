@@ -33,6 +33,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from credit_check.catalogue.loader import safe_yaml_load
 from credit_check.model import Finding
 
 KEYS = ("rule", "check", "path", "reason", "until")
@@ -76,21 +77,12 @@ def _read(path: Path) -> Any:
     except UnicodeDecodeError:
         raise WaiverError(f"{path}: {UTF8_HINT}") from None
     try:
-        return _yaml_load(text)
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:  # ValueError: a date like 2025-13-01
+        return safe_yaml_load(text, str(path))  # nesting, size and alias limits before PyYAML builds it
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: too deep or large, or a date like 2025-13-01
         mark = getattr(exc, "problem_mark", None)
         where = f" 第 {mark.line + 1} 行 / line {mark.line + 1}:" if mark else ""
         raise WaiverError(f"{path}:{where} YAML 格式错误 / invalid YAML: {getattr(exc, 'problem', None) or exc}; "
                           "检查缩进和引号 / check the indentation and quoting there") from None
-
-
-def _yaml_load(text: str) -> Any:
-    """YAML through the project's hardened loader when it has one (nesting and size limits)."""
-    try:
-        from credit_check.catalogue.loader import safe_yaml_load  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return yaml.safe_load(text)
-    return safe_yaml_load(text)
 
 
 def _entry_error(path: Path, n: int, entry: Any, zh: str, en: str) -> WaiverError:
