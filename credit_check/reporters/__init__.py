@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from credit_check.model import Report
+from credit_check.pii import mask_text
 from credit_check.reporters import html, json, junit, markdown, sarif, terminal, xlsx
 
 Renderer = Callable[[Report, str], str]
@@ -38,8 +39,10 @@ def link_base(root: Path, output: Path | None) -> str:
     try:
         relative = os.path.relpath(root.absolute(), folder)
     except ValueError:  # Windows: another drive
-        return html.default_link_base(str(root.absolute()))
-    return html.default_link_base(relative.replace(os.sep, "/"))
+        return html.default_link_base(mask_text(str(root.absolute())))
+    # A folder named after a person (an ID or mobile number) is masked here as everywhere: the
+    # links below it then do not open, which is the price of not printing the number.
+    return html.default_link_base(mask_text(relative.replace(os.sep, "/")))
 
 
 def render_output(name: str, report: Report, lang: str, output: Path | None = None,
@@ -51,5 +54,7 @@ def render_output(name: str, report: Report, lang: str, output: Path | None = No
     if name == "html" and root is not None:
         return html.render(report, lang, link_base=link_base(root, output))
     if name == "sarif" and root is not None:
-        return sarif.render(report, lang, root_uri=root.absolute().as_uri())
+        absolute = root.absolute()
+        masked = mask_text(str(absolute))
+        return sarif.render(report, lang, root_uri=absolute.as_uri() if masked == str(absolute) else None)
     return FORMATS[name](report, lang)

@@ -146,9 +146,6 @@ def test_nothing_personal_leaves_the_tool(cold_and_warm: dict[str, object]) -> N
     assert any("B1 加分项159****4321" in f["path"] for f in report["files"])  # and a bonus folder's
 
 
-@pytest.mark.xfail(strict=True, reason="reporters/html.py and sarif.py link to the evidence by its real path "
-                   "(href, originalUriBaseIds): an ID number in the root folder's name leaves unmasked — "
-                   "for the report engineers (docs/hostile.md)")
 def test_links_in_html_and_sarif_do_not_carry_personal_data(cold_and_warm: dict[str, object]) -> None:
     out = cold_and_warm["out"]
     assert isinstance(out, Path)
