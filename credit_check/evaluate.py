@@ -230,5 +230,6 @@ def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, 
         id=item.id, title=item.title, units=item.units, points=item.points, score=score, status=status,
         files=tuple(f.path for f in mine), reasons=tuple(reasons), requirements=tuple(results),
         primary=getattr(item, "primary", ""), folder=folder, reasons_en=tuple(reasons_en),
+        title_en=item.title_en,
     )
     return result, findings

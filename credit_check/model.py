@@ -181,6 +181,7 @@ class TaskResult(Frozen):
     primary: str = ""  # 一级指标 (empty for bonus items)
     folder: str | None = None  # the task's folder in the tree, when there is one
     reasons_en: tuple[str, ...] = ()  # the reasons in English, same order
+    title_en: str = ""  # the title in English (empty: the catalogue gives none)
 
 
 class Score(Frozen):

@@ -265,3 +265,8 @@ def baseline_summary(report: Report, lang: str) -> list[str]:
 def signed(value: float) -> str:
     """+2, -1.5, 0."""
     return f"+{points(value)}" if value > 0 else points(value)
+
+
+def task_title(task: TaskResult, lang: str) -> str:
+    """A task's title in `lang` (the Chinese title when the catalogue gives no English one)."""
+    return task.title_en if lang == "en" and task.title_en else task.title

@@ -283,9 +283,10 @@ def _task_table(tasks: tuple[TaskResult, ...], lang: str, base: str, *, grouped:
             _add(row, "td", task.id)
             title = _add(row, "td")
             if task.folder:
-                _add(title, "a", task.title, href=href(base, task.folder), cls="file", title=w["folder"])
+                _add(title, "a", _labels.task_title(task, lang), href=href(base, task.folder), cls="file",
+                     title=w["folder"])
             else:
-                title.text = task.title
+                title.text = _labels.task_title(task, lang)
             _add(row, "td", "、".join(task.units))
             _add(_add(row, "td"), "span", _labels.STATUS[lang][task.status], cls=f"badge status-{task.status}")
             _add(row, "td", f"{_labels.points(task.score)}/{_labels.points(task.points)}", cls="num")
@@ -457,7 +458,8 @@ class _Page:
             for item in tasks:
                 assert item.task is not None
                 entry = self.entry(listing, item, "task")
-                _add(entry, "a", f"{item.task.id} {item.task.title}", href=f"#task-{item.task.id}")
+                _add(entry, "a", f"{item.task.id} {_labels.task_title(item.task, self.lang)}",
+                     href=f"#task-{item.task.id}")
                 _add(entry, "span", f" — {_labels.STATUS[self.lang][item.task.status]}", cls="muted")
                 self.units(entry, item)
             parts.append(listing)

@@ -95,7 +95,7 @@ def render(report: Report, lang: str = "zh", *, max_findings: int = 200) -> str:
     unmet = [t for t in report.tasks if t.status is not Status.MET]
     if unmet:
         out += _table([w["task"], w["title_col"], w["status"], w["score_col"], w["note"]],
-                      [[t.id, text(t.title), _labels.STATUS[lang][t.status], f"{p(t.score)}/{p(t.points)}",
+                      [[t.id, text(_labels.task_title(t, lang)), _labels.STATUS[lang][t.status], f"{p(t.score)}/{p(t.points)}",
                         text("\n".join(_labels.notes(t, lang)))] for t in unmet])
     else:
         out.append(w["all_met"])

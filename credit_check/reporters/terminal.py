@@ -117,7 +117,7 @@ def _item(item: todo.Item, t: dict[str, str], lang: str, *, color: bool) -> Text
         task = item.task
         assert task is not None
         reasons = task.reasons_en if lang == "en" and task.reasons_en else task.reasons
-        text = Text.assemble((f"[{t['incomplete']}]", _STATUS_STYLE[task.status]), f" {task.id} {task.title} — ",
+        text = Text.assemble((f"[{t['incomplete']}]", _STATUS_STYLE[task.status]), f" {task.id} {_labels.task_title(task, lang)} — ",
                              (t[task.status.value], _STATUS_STYLE[task.status]))
         if reasons:
             text.append(t["colon"] + reasons[0])
@@ -173,11 +173,11 @@ def render(report: Report, lang: str = "zh", *, color: bool = False, width: int 
         if task.primary != primary:
             primary = task.primary
             table.add_row(Text(primary, style="bold"), "", "", "", "", "")
-        table.add_row(task.id, task.title, "、".join(task.units), Text(t[task.status.value], style=_STATUS_STYLE[task.status]),
+        table.add_row(task.id, _labels.task_title(task, lang), "、".join(task.units), Text(t[task.status.value], style=_STATUS_STYLE[task.status]),
                       f"{task.score:g}/{task.points:g}", first_gap)
     con.print(table)
     won = [b for b in report.bonus if b.score > 0]
-    con.print(f"{t['bonus']}: " + ("，".join(f"{b.id} {b.title} +{b.score:g}" for b in won) if won else t["none"]))
+    con.print(f"{t['bonus']}: " + ("，".join(f"{b.id} {_labels.task_title(b, lang)} +{b.score:g}" for b in won) if won else t["none"]))
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for f in report.findings:
         if f.rule.startswith("D"):

@@ -243,7 +243,7 @@ def _unit_sheet(ws: Worksheet, report: Report, items: todo.Todo, unit: str, lang
             task = item.task
             assert task is not None
             values = [number, w["incomplete"], task.id, "", task.folder or "", "",
-                      f"{task.title}：" + "；".join(_labels.notes(task, lang)), "", None, others]
+                      f"{_labels.task_title(task, lang)}：" + "；".join(_labels.notes(task, lang)), "", None, others]
             if baseline:
                 values.append("")
         for col, value in enumerate(values, start=1):
