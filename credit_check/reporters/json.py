@@ -15,6 +15,7 @@ def _task(t: TaskResult) -> dict[str, Any]:
     return {
         "id": t.id, "title": t.title, "primary": t.primary, "units": list(t.units), "points": t.points, "score": t.score,
         "status": t.status.value, "folder": t.folder, "files": list(t.files), "reasons": list(t.reasons), "reasons_en": list(t.reasons_en),
+        "title_en": t.title_en,
         "requirements": [r.model_dump(mode="json") for r in t.requirements],
     }
 
