@@ -25,6 +25,7 @@ _threads: int | None = None  # onnxruntime threads per process; None = its defau
 
 
 _engines: dict[int, OcrEngine | None] = {}  # by process id: a forked child never touches its parent's
+_crop_engines: dict[int, OcrEngine | None] = {}  # the same, for `crop_engine`
 
 
 def configure(threads: int | None) -> None:
@@ -62,9 +63,11 @@ def _round32(value: float) -> int:
     return int(round(int(value) / 32) * 32)
 
 
-def detector_input(width: int, height: int) -> tuple[int, int]:
+def detector_input(width: int, height: int, upscale: bool = True) -> tuple[int, int]:
     """The size (width, height) RapidOCR's detector would run at for a `width` × `height` picture,
-    following its preprocessing step by step (rapidocr_onnxruntime main.py and ch_ppocr_det)."""
+    following its preprocessing step by step (rapidocr_onnxruntime main.py and ch_ppocr_det).
+    `upscale=False`: the crop engine's detector, which keeps a picture's own scale (long sides
+    over 960/1500/2000 px are scaled down to those, as RapidOCR's "max" limit does)."""
     w, h = float(width), float(height)
     if max(w, h) > RAPID_MAX_SIDE:
         ratio = RAPID_MAX_SIDE / max(w, h)
@@ -76,7 +79,11 @@ def detector_input(width: int, height: int) -> tuple[int, int]:
     if h <= RAPID_MIN_HEIGHT or w / h > RAPID_LETTERBOX_RATIO:
         new_h = max(int(w / RAPID_LETTERBOX_RATIO), RAPID_MIN_HEIGHT) * 2
         h += 2 * int(abs(new_h - h) / 2)
-    if min(w, h) < DET_SIDE:
+    if not upscale:
+        limit = 960 if max(w, h) < 960 else 1500 if max(w, h) < 1500 else 2000
+        ratio = min(1.0, limit / max(w, h))
+        w, h = w * ratio, h * ratio
+    elif min(w, h) < DET_SIDE:
         ratio = DET_SIDE / min(w, h)
         w, h = w * ratio, h * ratio
     return max(32, _round32(w)), max(32, _round32(h))
@@ -105,8 +112,9 @@ def tiles(width: int, height: int) -> list[tuple[int, int, int, int]]:
 
 
 class OcrEngine:
-    def __init__(self, impl: Any) -> None:
+    def __init__(self, impl: Any, upscale: bool = True) -> None:
         self._impl = impl
+        self.upscale = upscale  # False: the crop engine (`crop_engine`)
 
     def read(self, image: Image.Image) -> list[OcrLine]:
         """Text lines of `image`, top to bottom. Long strips are read in tiles (`tiles`); no call
@@ -135,7 +143,7 @@ class OcrEngine:
     def _read_one(self, image: Image.Image) -> list[OcrLine]:
         import numpy as np
 
-        det_w, det_h = detector_input(*image.size)
+        det_w, det_h = detector_input(*image.size, upscale=self.upscale)
         if det_w * det_h > MAX_DET_PIXELS:
             raise OcrInputTooLarge(f"{image.width}×{image.height} px → {det_w}×{det_h} px")
         arr = np.asarray(image.convert("RGB"))[:, :, ::-1]  # RapidOCR expects BGR like OpenCV
@@ -159,9 +167,22 @@ def engine() -> OcrEngine | None:
     return _engines[pid]
 
 
+def crop_engine() -> OcrEngine | None:
+    """An engine for small crops of a picture (a watermark stamp located by its pixels): its
+    detector works at the crop's own scale instead of enlarging it to 736 px (the main engine's
+    detector input is never smaller than 736 × 736, whatever it is given), and its recogniser
+    takes one line at a time (a batch pads every line to the longest). Same models, same
+    settings otherwise; None when OCR is unavailable. Loaded once per process, like `engine`."""
+    pid = os.getpid()
+    if pid not in _crop_engines:
+        _crop_engines[pid] = _load(crop=True) if engine() is not None else None
+    return _crop_engines[pid]
+
+
 def reset() -> None:
     """Forget this process's engine (it is loaded again on next use): for tests and settings changes."""
     _engines.pop(os.getpid(), None)
+    _crop_engines.pop(os.getpid(), None)
 
 
 # The models inside the `rapidocr` 3 wheel (its default PP-OCRv6 small detector and recogniser,
@@ -176,7 +197,7 @@ class _RapidOcr3:
     `(quad, text, score)`. Runs only on the model files bundled in its wheel (`RAPIDOCR_MODELS`):
     if one is missing it fails here, and OCR is reported unavailable, instead of downloading."""
 
-    def __init__(self, threads: int | None) -> None:
+    def __init__(self, threads: int | None, crop: bool = False) -> None:
         from pathlib import Path
 
         import rapidocr  # type: ignore[import-not-found,unused-ignore]
@@ -190,6 +211,8 @@ class _RapidOcr3:
             params[f"{stage}.model_path"] = str(model)
         if threads:
             params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+        if crop:
+            params.update(CROP_PARAMS_3)
         self._impl = rapidocr.RapidOCR(params=params)
 
     def __call__(self, image: Any) -> tuple[list[tuple[Any, str, float]], None]:
@@ -200,7 +223,12 @@ class _RapidOcr3:
         return [(quad.tolist(), str(text), float(score)) for quad, text, score in zip(boxes, texts, scores, strict=False)], None
 
 
-def _load() -> OcrEngine | None:
+# `crop_engine`: the detector keeps the crop's scale ("max" limit), the recogniser reads one line at a time.
+CROP_PARAMS_1 = {"det_limit_type": "max", "det_limit_side_len": 960, "rec_batch_num": 1}
+CROP_PARAMS_3 = {"Det.limit_type": "max", "Det.limit_side_len": 960, "Rec.rec_batch_num": 1}
+
+
+def _load(crop: bool = False) -> OcrEngine | None:
     if os.environ.get(DISABLE_ENV):
         return None
     # onnxruntime (1.2x+) sends usage telemetry to Microsoft and keeps a device id and an event
@@ -221,12 +249,14 @@ def _load() -> OcrEngine | None:
     except Exception:  # installed, but its native libraries failed to load
         return None
     else:
+        settings: dict[str, Any] = {**({"intra_op_num_threads": _threads} if _threads else {}),
+                                    **(CROP_PARAMS_1 if crop else {})}
         try:
-            return OcrEngine(RapidOCR(intra_op_num_threads=_threads) if _threads else RapidOCR())
+            return OcrEngine(RapidOCR(**settings), upscale=not crop)
         except Exception:
             return None
     try:
-        return OcrEngine(_RapidOcr3(_threads))
+        return OcrEngine(_RapidOcr3(_threads, crop), upscale=not crop)
     except Exception:  # not installed, a bundled model missing, or native libraries failed
         return None
 
