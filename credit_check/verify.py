@@ -51,11 +51,17 @@ def verify_photos(files: Sequence[EvidenceFile], catalogue: Catalogue,
     and stamp boxes) and the next audit does not open the two files again."""
     if only is not None and reuse.ID not in set(only):
         return {}
-    pairs = [(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo)]
-    if cache_dir is None or not pairs:
-        return verify_pairs(pairs)
+    if cache_dir is None:
+        return verify_pairs([(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo)])
     from credit_check.facts.index import Memo, code_digest
 
+    close = Memo(cache_dir, "photo-candidates", code_digest("credit_check.facts.phash", "credit_check.hamming"))
+    try:
+        pairs = [(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo, close)]
+    finally:
+        close.save()
+    if not pairs:
+        return {}
     memo = Memo(cache_dir, "photo-verdicts", code_digest("credit_check.verify", "credit_check.facts.verify"))
     try:
         return verify_pairs(pairs, memo)

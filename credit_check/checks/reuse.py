@@ -35,6 +35,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from credit_check.facts.phash import Remembers, candidates_remembered
 from credit_check.facts.phash import candidates as hash_candidates
 from credit_check.facttypes import PhotoFacts
 from credit_check.model import EvidenceFile, Finding, Kind, Severity
@@ -71,12 +72,26 @@ def _key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings) -> list[Candidate]:
-    """Cross-folder pairs of photos with close hashes or the same stamp code, sorted by path."""
+_LAST: list[tuple[object, dict[tuple[int, int], int]]] = []  # the last hash pairs: the stage and the check ask alike
+
+
+def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Remembers | None = None) -> list[Candidate]:
+    """Cross-folder pairs of photos with close hashes or the same stamp code, sorted by path.
+    With `memo` (the verification stage passes its cache), the hash pairs of photos an earlier
+    audit saw are remembered (`phash.candidates_remembered`); within a run, asking twice for the
+    same photos is answered once."""
     photos = sorted((f for f in files if f.kind is Kind.PHOTO and not f.error and isinstance(f.facts, PhotoFacts)),
                     key=lambda f: f.path)
+    facts = [_facts(f) for f in photos]
+    question = (tuple((f.path, f.sha256) for f in photos), settings.reuse_distance)
+    if _LAST and _LAST[0][0] == question and all(f.sha256 for f in photos):
+        close = _LAST[0][1]  # hashes are the content's: the same files, the same pairs
+    else:
+        close = (candidates_remembered(facts, [f.sha256 for f in photos], settings.reuse_distance, memo)
+                 if memo is not None else hash_candidates(facts, settings.reuse_distance))
+        _LAST[:] = [(question, close)]
     found: dict[tuple[int, int], Candidate] = {}
-    for (i, j), d in hash_candidates([_facts(f) for f in photos], settings.reuse_distance).items():
+    for (i, j), d in close.items():
         found[(i, j)] = Candidate(photos[i], photos[j], d)
     by_code: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(photos):

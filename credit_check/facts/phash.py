@@ -185,6 +185,60 @@ def candidates(photos: Sequence[Hashes], max_distance: int) -> dict[tuple[int, i
     return found
 
 
+class Remembers(Protocol):
+    """Where `candidates_remembered` keeps its pairs (`facts.index.Memo`)."""
+
+    def get(self, key: str) -> object | None: ...
+    def put(self, key: str, value: object) -> None: ...
+
+
+def candidates_remembered(photos: Sequence[Hashes], shas: Sequence[str], max_distance: int,
+                          memo: Remembers) -> dict[tuple[int, int], int]:
+    """`candidates(photos, max_distance)`, the same pairs and distances, with the pairs of photos
+    an earlier run saw (by content hash) taken from `memo`: only pairs that involve a photo not
+    seen then are searched for (a changed night costs its changed photos, not the whole tree)."""
+    if not all(shas):
+        return candidates(photos, max_distance)
+    key = f"candidates-{max_distance}"
+    known = memo.get(key)
+    seen = set(known.get("shas", ())) if isinstance(known, dict) else set()
+    by_sha: dict[str, list[int]] = {}
+    for i, sha in enumerate(shas):
+        by_sha.setdefault(sha, []).append(i)
+    found: dict[tuple[int, int], int] = {}
+
+    def add(i: int, j: int, d: int) -> None:
+        pair = (min(i, j), max(i, j))
+        if i != j and d < found.get(pair, 65):
+            found[pair] = d
+
+    for sa, sb, d in (known.get("pairs", ()) if isinstance(known, dict) else ()):
+        for i in by_sha.get(sa, ()):
+            for j in by_sha.get(sb, ()):
+                add(i, j, int(d))
+    fresh = {i for i, sha in enumerate(shas) if sha not in seen}
+    if fresh:
+        queries = [_valid([p.phash, p.phash_mirror]) for p in photos]
+        targets = [_valid([p.phash, *p.phash_zoom, *p.phash_windows]) for p in photos]
+        middles = [_valid([p.phash_middle]) for p in photos]
+        only = [q if i in fresh else [] for i, q in enumerate(queries)]
+        only_targets = [t if i in fresh else [] for i, t in enumerate(targets)]
+        only_middles = [m if i in fresh else [] for i, m in enumerate(middles)]
+        for pairs in (close_pairs(only, targets, max_distance), close_pairs(queries, only_targets, max_distance),
+                      close_pairs(only_middles, middles, max_distance)):
+            for (i, j), d in pairs.items():
+                add(i, j, d)
+    for members in by_sha.values():  # copies of one file: their own pairs (not remembered)
+        if len(members) > 1:
+            group = [photos[i] for i in members]
+            for (a, b), d in candidates(group, max_distance).items():
+                add(members[a], members[b], d)
+    pairs_by_sha = sorted({(min(shas[i], shas[j]), max(shas[i], shas[j]), d)
+                           for (i, j), d in found.items() if shas[i] != shas[j]})
+    memo.put(key, {"shas": sorted(by_sha), "pairs": [list(p) for p in pairs_by_sha]})
+    return found
+
+
 def extra_hashes(image: Image.Image) -> dict[str, object]:
     """The PhotoFacts fields for the reuse candidates beyond the full-frame hash."""
     image = image if image.mode == "L" else image.convert("L")  # once: each hash is of the grey picture

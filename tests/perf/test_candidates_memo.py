@@ -1,0 +1,61 @@
+"""Photo-reuse candidates remembered between runs: the same pairs as a full search, whatever
+changed (tests the bookkeeping on random hashes, not the hashes themselves)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from credit_check.facts.phash import candidates, candidates_remembered
+
+
+@dataclass(frozen=True)
+class H:
+    phash: str | None
+    phash_zoom: tuple[str, ...] = ()
+    phash_middle: str | None = None
+    phash_mirror: str | None = None
+    phash_windows: tuple[str, ...] = ()
+
+
+@dataclass
+class Memo:
+    values: dict[str, object] = field(default_factory=dict)
+
+    def get(self, key: str) -> object | None:
+        return self.values.get(key)
+
+    def put(self, key: str, value: object) -> None:
+        self.values[key] = value
+
+
+def _near(rng: random.Random, value: int, bits: int) -> str:
+    for b in rng.sample(range(64), bits):
+        value ^= 1 << b
+    return f"{value:016x}"
+
+
+def _photo(rng: random.Random, base: int) -> H:
+    return H(phash=_near(rng, base, rng.randint(0, 6)), phash_zoom=(_near(rng, base, 9),),
+             phash_middle=_near(rng, base, rng.randint(0, 14)) if rng.random() < 0.9 else None,
+             phash_mirror=_near(rng, base ^ 0xFFFF, 3), phash_windows=tuple(_near(rng, base, 11) for _ in range(4)))
+
+
+def test_remembered_candidates_equal_a_full_search() -> None:
+    rng = random.Random(3)
+    bases = [rng.getrandbits(64) for _ in range(40)]
+    photos = [(_photo(rng, rng.choice(bases)), f"{n:064x}") for n in range(150)]
+    photos += [photos[5], photos[9]]  # the same file filed twice
+    memo = Memo()
+    for night in range(6):
+        if night:  # some photos change, some go, some come
+            for _ in range(8):
+                photos[rng.randrange(len(photos))] = (_photo(rng, rng.choice(bases)), f"{rng.getrandbits(256):064x}")
+            del photos[rng.randrange(len(photos))]
+            photos.append((_photo(rng, rng.choice(bases)), f"{rng.getrandbits(256):064x}"))
+            rng.shuffle(photos)
+        facts = [p for p, _ in photos]
+        shas = [s for _, s in photos]
+        full = candidates(facts, 12)
+        assert len(full) > 100
+        assert candidates_remembered(facts, shas, 12, memo) == full, night
