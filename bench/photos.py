@@ -228,7 +228,7 @@ def main() -> None:
         files, seconds = _files(root, ExtractOptions(ocr=True))
         print(f"extract with stamp OCR: {seconds / len(files):.3f} s/photo over {len(files)} photos"
               f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-        big = [f for f in files if (f.facts.get("width") or 0) * (f.facts.get("height") or 0) >= 12_000_000]
+        big = [f for f in files if (f.facts.width or 0) * (f.facts.height or 0) >= 12_000_000]
         if big:
             start = time.perf_counter()
             for f in big:
@@ -242,12 +242,12 @@ def main() -> None:
             by_check.setdefault(finding.check, set()).update(p for p in paths if p)
         clipped = labels["clipped"]  # crops that cut into the stamp are left out of the stamp figures
         print(f"({len(clipped)} cropped copies whose crop clipped the stamp are left out of the stamp figures)")
-        _pr("stamp presence", (f.path for f in files if f.facts.get("stamp") is True and f.path not in clipped),
+        _pr("stamp presence", (f.path for f in files if f.facts.stamp is True and f.path not in clipped),
             labels["stamp"])
-        _pr("no stamp", (f.path for f in files if f.facts.get("stamp") is False and f.path not in clipped),
+        _pr("no stamp", (f.path for f in files if f.facts.stamp is False and f.path not in clipped),
             labels["no-stamp"])
-        read = {f.path for f in files if f.path in times and str(f.facts.get("stamp_time") or "")[:16] == times[f.path]}
-        _pr("stamp time (min)", read | {f.path for f in files if f.path in times and f.facts.get("stamp_time")
+        read = {f.path for f in files if f.path in times and str(f.facts.stamp_time or "")[:16] == times[f.path]}
+        _pr("stamp time (min)", read | {f.path for f in files if f.path in times and f.facts.stamp_time
                                         and f.path not in read}, times)
         for key in ("no-stamp", "no-exif", "out-of-period", "stamp-mismatch", "edited", "future-time"):
             _pr(key, by_check.get(key, set()) - (clipped if key in ("no-stamp", "no-exif") else set()), labels[key])
