@@ -15,7 +15,9 @@
    (cache filling), warm (nothing changed) and with 1 % of the files rewritten; files/s, CPU
    seconds of the whole process tree and the peak memory of the main process; whether the
    warm report is byte-identical to the cold one. On the small tree also a cold audit without cache
-   with `--jobs 1` and `--jobs 2` (speed-up, and the two reports compared).
+   with `--jobs 1` and `--jobs 2` (speed-up, and the two reports compared), next to what two
+   spinning Python processes gain over one at that moment (`headroom`: 2.0 on two free cores;
+   on a shared machine it bounds the jobs figure).
 
 Nothing is asserted: figures only. `--quick` uses 200/1,000 files and fewer repetitions.
 """
@@ -95,6 +97,29 @@ def machine() -> Result:
     return {"cpu": model or platform.processor(), "cores": os.cpu_count(), "memory_mb": memory,
             "python": platform.python_version(), "os": platform.platform(), "commit": commit,
             "load_before": round(os.getloadavg()[0], 1), "date": dt.datetime.now().isoformat(timespec="seconds")}
+
+
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def headroom(n: int = 20_000_000) -> float:
+    """How much two processes gain over one right now (2.0 on two free cores): pure-Python spinning,
+    twice in a row, then twice at once. On a shared machine this bounds any "two jobs" figure."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    _spin(n)
+    _spin(n)
+    serial = time.perf_counter() - start
+    start = time.perf_counter()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"  # nothing to import
+    with multiprocessing.get_context(method).Pool(2) as pool:
+        pool.map(_spin, [n, n])
+    return serial / (time.perf_counter() - start)
 
 
 def cli(args: list[str], out_dir: Path, label: str) -> Result:
@@ -264,8 +289,10 @@ def scale(tree: Path, items: list[bench_tree.Item], work: Path, *, jobs_compare:
         return got
 
     if jobs_compare:
+        out["headroom_before"] = headroom()
         out["cold_jobs1"] = run("cold-jobs1", cache=None, jobs=1)
         out["cold_jobs2"] = run("cold-jobs2", cache=None, jobs=2)
+        out["headroom_after"] = headroom()
         out["jobs_speedup"] = out["cold_jobs1"]["wall"] / out["cold_jobs2"]["wall"]
         out["jobs_same_report"] = _same(out["cold_jobs1"]["report"], out["cold_jobs2"]["report"])
     out["cold"] = run("cold", cache=cache)
@@ -336,7 +363,8 @@ def table(results: Result) -> str:
                             f"main peak {_fmt(got['peak_rss_mb'], ' MB', 0)} |")
         if "jobs_speedup" in sc:
             rows.append(f"| {sc['files']} files, 2 jobs ÷ 1 job | {_fmt(sc['jobs_speedup'], '×')} | | "
-                        f"same report: {_fmt(sc['jobs_same_report'])} |")
+                        f"same report: {_fmt(sc['jobs_same_report'])}; two spinning processes gained "
+                        f"{_fmt(sc.get('headroom_before'), '×')} before, {_fmt(sc.get('headroom_after'), '×')} after |")
         rows.append(f"| {sc['files']} files, warm ÷ cold | {_fmt(100 * sc['warm_share_of_cold'], ' %', 1)} | | "
                     f"warm report identical to cold: {_fmt(sc['warm_same_report'])} |")
     small, large = results.get("small"), results.get("large")
