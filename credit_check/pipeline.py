@@ -16,6 +16,7 @@ from pathlib import Path
 from credit_check import __version__
 from credit_check.catalogue.models import Catalogue
 from credit_check.checks import CheckContext, run_checks
+from credit_check.checks.memo import CheckMemo
 from credit_check.discover import Discovered, Tree, discover, display_name
 from credit_check.evaluate import evaluate
 from credit_check.executors import parse_executor
@@ -73,6 +74,16 @@ def _reference(options: AuditOptions) -> list[EvidenceFile]:
     return read_tree(unfiled, options)
 
 
+def _check_memo(files: list[EvidenceFile], ctx: CheckContext, options: AuditOptions) -> CheckMemo | None:
+    """The remembered check results of this cache (`checks/memo.py`); None without a cache."""
+    if options.cache_dir is None:
+        return None
+    from credit_check.facts.runner import CACHE_VERSION, _options_key
+
+    settings = f"{CACHE_VERSION}-{_options_key(dataclasses.replace(options.extract, ocr=options.ocr))}"
+    return CheckMemo(options.cache_dir, files, ctx, settings)
+
+
 def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report:
     catalogue = options.catalogue
     tree = _tree(options.root, catalogue)
@@ -82,7 +93,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
                        folders=tuple(mask_text(p) for p in tree.folders), unreadable=tree.unreadable,
                        reference=tuple(_reference(options)),
                        photo_pairs=verify_photos(files, catalogue, options.checks, cache_dir=options.cache_dir))  # stage: credit_check/verify.py
-    findings = run_checks(files, ctx, options.checks)
+    findings = run_checks(files, ctx, options.checks, memo=_check_memo(files, ctx, options))
 
     task_results = []
     for task in catalogue.tasks:

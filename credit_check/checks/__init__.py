@@ -31,6 +31,7 @@ from credit_check.checks import (
     reuse,
     stamp_place,
 )
+from credit_check.checks.memo import CheckMemo, read_date, watch
 from credit_check.facts.verify import PairVerdict
 from credit_check.model import EvidenceFile, Finding, Period
 
@@ -75,12 +76,24 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def run_checks(files: Sequence[EvidenceFile], ctx: CheckContext, only: Iterable[str] | None = None) -> list[Finding]:
-    """Run the registered checks (or `only` those ids) and collect their findings."""
+def run_checks(files: Sequence[EvidenceFile], ctx: CheckContext, only: Iterable[str] | None = None,
+               memo: CheckMemo | None = None) -> list[Finding]:
+    """Run the registered checks (or `only` those ids) and collect their findings. With `memo`
+    (`checks/memo.py`), a check whose inputs are unchanged since a run kept there is not run again:
+    its findings are read back."""
     wanted = set(only) if only is not None else None
     found: list[Finding] = []
     for check_id, module in CHECKS.items():
         if wanted is not None and check_id not in wanted:
             continue
-        found.extend(f.model_copy(update={"source": check_id}) for f in module.check(files, ctx))
+        if memo is not None and (kept := memo.get(check_id)) is not None:
+            found.extend(kept)
+            continue
+        seen = watch(ctx) if memo is not None else ctx
+        new = [f.model_copy(update={"source": check_id}) for f in module.check(files, seen)]
+        if memo is not None:
+            memo.put(check_id, new, read_date(seen))
+        found.extend(new)
+    if memo is not None:
+        memo.save()
     return found
