@@ -7,11 +7,12 @@ JSON report are public (see docs/report-schema.md): add fields, never rename the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SkipValidation, model_validator
 
 from credit_check.facttypes import ErrorKind, FactRecord, Facts, OtherFacts, error_text, tag_facts
 
@@ -233,6 +234,12 @@ class Baseline(Frozen):
     fixed: tuple[Finding, ...] = ()  # the old report's findings that are gone
 
 
+def _built(f: EvidenceFile) -> EvidenceFile:
+    """A record as a model, built if it is still stored (`records.LazyFile.record`)."""
+    build = getattr(f, "record", None)
+    return build() if callable(build) else f
+
+
 class Report(Frozen):
     schema_id: str = Field(default="credit-check/report@1", serialization_alias="schema")
     tool_name: str = "credit-check"
@@ -244,7 +251,10 @@ class Report(Frozen):
     tasks: tuple[TaskResult, ...]
     bonus: tuple[TaskResult, ...]
     findings: tuple[Finding, ...]
-    files: tuple[EvidenceFile, ...]
+    # Not validated again: the records stage built them, and a warm audit's records are built only
+    # when something reads more than their identity (`records.Records`).
+    files: Annotated[Sequence[EvidenceFile], SkipValidation,
+                     PlainSerializer(lambda files: tuple(_built(f) for f in files), return_type=tuple[EvidenceFile, ...])]
     units: tuple[str, ...] = ()  # all responsible units, catalogue order
     unit_of_task: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     # Pictures of the evidence for the HTML report, keyed by finding fingerprint (`previews.py`,

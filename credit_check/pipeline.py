@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from credit_check import __version__
 from credit_check.catalogue.models import Catalogue
 from credit_check.checks import CheckContext, run_checks
-from credit_check.checks.memo import CheckMemo
+from credit_check.checks.memo import CheckMemo, remembered_verdicts, settings_digest
 from credit_check.discover import Discovered, Tree, discover, display_name
 from credit_check.evaluate import evaluate
 from credit_check.executors import parse_executor
@@ -24,12 +26,15 @@ from credit_check.facts import ExtractOptions
 from credit_check.facts.index import read_all
 from credit_check.facts.runner import Progress, default_cache_dir
 from credit_check.fingerprint import with_fingerprints
-from credit_check.model import EvidenceFile, Period, Report
+from credit_check.model import EvidenceFile, Finding, Period, Report, TaskResult
 from credit_check.pii import mask_text
-from credit_check.records import build_records, mask_findings
+from credit_check.records import Records, build_records, mask_findings
 from credit_check.scoring import score, stamp_deductions
 from credit_check.verify import verify_photos
 from credit_check.waivers import Waiver, apply_waivers
+
+if TYPE_CHECKING:
+    from credit_check.facts.verify import PairVerdict
 
 __all__ = ["AuditOptions", "Progress", "default_cache_dir", "read_tree", "run_audit"]
 
@@ -55,16 +60,17 @@ def _tree(root: Path, catalogue: Catalogue) -> Tree:
     return discover(root, known, catalogue.aliases())
 
 
-def read_tree(tree: Tree, options: AuditOptions, progress: Progress | None = None) -> list[EvidenceFile]:
+def read_tree(tree: Tree, options: AuditOptions, progress: Progress | None = None) -> Records:
     """Every file of `tree` as an evidence record: facts read (from the index when unchanged, else
-    through the content cache, in parallel: `facts.index`, `executors`), dated, masked."""
+    through the content cache, in parallel: `facts.index`, `executors`), dated, masked. Records of
+    unchanged files are built only when a stage needs their facts (`records.Records`)."""
     extract_opts = dataclasses.replace(options.extract, ocr=options.ocr)  # every other setting as given
     executor = parse_executor(options.executor, options.jobs)
-    extracted = read_all(tree.files, extract_opts, options.cache_dir, tree.root, executor, progress)
+    extracted = read_all(tree.files, extract_opts, options.cache_dir, tree.root, executor, progress, lazy=True)
     return build_records(tree, extracted, options.catalogue)
 
 
-def _reference(options: AuditOptions) -> list[EvidenceFile]:
+def _reference(options: AuditOptions) -> Sequence[EvidenceFile]:
     """Material from elsewhere (--reference DIR), unfiled: only compared against."""
     if options.reference is None:
         return []
@@ -74,14 +80,45 @@ def _reference(options: AuditOptions) -> list[EvidenceFile]:
     return read_tree(unfiled, options)
 
 
-def _check_memo(files: list[EvidenceFile], ctx: CheckContext, options: AuditOptions) -> CheckMemo | None:
+def _settings(options: AuditOptions) -> str:
+    from credit_check.facts.runner import CACHE_VERSION, _options_key
+
+    return f"{CACHE_VERSION}-{_options_key(dataclasses.replace(options.extract, ocr=options.ocr))}"
+
+
+def _verify(files: Sequence[EvidenceFile], options: AuditOptions) -> dict[tuple[str, str], PairVerdict]:
+    """Stage: candidate pairs of photos compared pixel by pixel (`credit_check/verify.py`), read back
+    for an unchanged tree (`checks.memo.remembered_verdicts`)."""
+    def compute() -> dict[tuple[str, str], PairVerdict]:
+        return verify_photos(files, options.catalogue, options.checks, cache_dir=options.cache_dir)
+
+    if options.cache_dir is None:
+        return compute()
+    salt = settings_digest(options.catalogue, _settings(options))
+    return remembered_verdicts(options.cache_dir, files, salt, options.checks, compute)
+
+
+def _check_memo(files: Sequence[EvidenceFile], ctx: CheckContext, options: AuditOptions) -> CheckMemo | None:
     """The remembered check results of this cache (`checks/memo.py`); None without a cache."""
     if options.cache_dir is None:
         return None
-    from credit_check.facts.runner import CACHE_VERSION, _options_key
+    return CheckMemo(options.cache_dir, files, ctx, _settings(options))
 
-    settings = f"{CACHE_VERSION}-{_options_key(dataclasses.replace(options.extract, ocr=options.ocr))}"
-    return CheckMemo(options.cache_dir, files, ctx, settings)
+
+def _evaluate(tree: Tree, files: Sequence[EvidenceFile],
+              options: AuditOptions) -> tuple[list[TaskResult], list[TaskResult], list[Finding]]:
+    """Every task and bonus item judged (`credit_check.evaluate`), with the evidence findings."""
+    catalogue = options.catalogue
+    task_results, evidence = [], []
+    for task in catalogue.tasks:
+        folder = tree.task_folders.get(task.id)
+        result, found = evaluate(task, files, options.period, catalogue, folder=mask_text(folder) if folder else None)
+        task_results.append(result)
+        evidence.extend(found)
+    bonus_results = [evaluate(b, files, options.period, catalogue, bonus=True,
+                              folder=mask_text(tree.task_folders[b.id]) if b.id in tree.task_folders else None)[0]
+                     for b in catalogue.bonus]
+    return task_results, bonus_results, evidence
 
 
 def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report:
@@ -92,25 +129,28 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
     ctx = CheckContext(catalogue=catalogue, period=options.period, audit_date=options.audit_date,
                        folders=tuple(mask_text(p) for p in tree.folders), unreadable=tree.unreadable,
                        reference=tuple(_reference(options)),
-                       photo_pairs=verify_photos(files, catalogue, options.checks, cache_dir=options.cache_dir))  # stage: credit_check/verify.py
-    findings = run_checks(files, ctx, options.checks, memo=_check_memo(files, ctx, options))
-
-    task_results = []
-    for task in catalogue.tasks:
-        folder = tree.task_folders.get(task.id)
-        result, evidence = evaluate(task, files, options.period, catalogue, folder=mask_text(folder) if folder else None)
-        task_results.append(result)
-        findings.extend(evidence)
-    bonus_results = [evaluate(b, files, options.period, catalogue, bonus=True,
-                              folder=mask_text(tree.task_folders[b.id]) if b.id in tree.task_folders else None)[0]
-                     for b in catalogue.bonus]
+                       photo_pairs=_verify(files, options))
+    memo = _check_memo(files, ctx, options)
+    if memo is not None and options.cache_dir is not None:
+        files.remember_lines(options.cache_dir, memo.salt)
+    findings = run_checks(files, ctx, options.checks, memo=memo)
+    remembered = memo.get_evaluation() if memo is not None else None
+    if remembered is None:
+        task_results, bonus_results, evidence = _evaluate(tree, files, options)
+        if memo is not None:
+            memo.put_evaluation(task_results, bonus_results, evidence)
+    else:
+        task_results, bonus_results, evidence = remembered
+    if memo is not None:
+        memo.save()
+    findings.extend(evidence)
 
     stamped = stamp_deductions(apply_waivers(findings, options.waivers, options.audit_date), catalogue)
     total = score(task_results, bonus_results, stamped, catalogue)
     return Report(
         tool_version=__version__, root=mask_text(display_name(str(options.root))[0]), period=options.period,
         audit_date=options.audit_date, score=total, tasks=tuple(task_results), bonus=tuple(bonus_results),
-        findings=tuple(with_fingerprints(mask_findings(stamped))), files=tuple(f.model_copy(update={"pages": (), "sheets": ()}) for f in files),
+        findings=tuple(with_fingerprints(mask_findings(stamped))), files=files.without_text(),
         units=catalogue.units, unit_of_task={**{t.id: t.units for t in catalogue.scored_items()},
                                              **{d.id: d.units for d in catalogue.deductions}},
     )

@@ -17,18 +17,31 @@ reader. They never reach a report (the pipeline drops them) and reporters mask w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol, cast, overload
 
 from credit_check.catalogue.models import Catalogue
 from credit_check.classify import decide_issued
 from credit_check.dates import date_from_name, month_from_name
 from credit_check.discover import Discovered, Tree
+from credit_check.facts.index import Memo, Stored
 from credit_check.facttypes import DocumentFacts, mask_facts
 from credit_check.model import EvidenceFile, Extracted, Finding
 from credit_check.pii import mask_text
 
 
-def date_of(item: Discovered, facts: Extracted) -> tuple[dt.date | None, str | None]:
+class _Dated(Protocol):
+    @property
+    def content_date(self) -> dt.date | None: ...
+
+    @property
+    def content_date_source(self) -> str | None: ...
+
+
+def date_of(item: Discovered, facts: _Dated) -> tuple[dt.date | None, str | None]:
     """The date a file evidences: stated content, then file name, then folder name. Never mtime."""
     if facts.content_date is not None:
         return facts.content_date, facts.content_date_source or "text"
@@ -62,15 +75,165 @@ def build_record(item: Discovered, sha: str, ex: Extracted, catalogue: Catalogue
     )
 
 
-def build_records(tree: Tree, extracted: Sequence[tuple[str, Extracted]], catalogue: Catalogue) -> list[EvidenceFile]:
-    return [build_record(item, sha, ex, catalogue) for item, (sha, ex) in zip(tree.files, extracted, strict=True)]
+_PLACEHOLDER = "\x00path\x00"  # JSON text never holds a raw NUL: an unambiguous stand-in
+
+
+class LazyFile:
+    """A record whose facts are still stored in the index (`facts.index.Stored`): what every stage
+    asks of every file — path, task, kind, content hash, read error, date, size — is at hand; the
+    facts, texts and sheets are parsed and the record built (`build_record`) the first time any of
+    them is asked for, and kept. An unchanged tree whose checks are remembered never builds most
+    records at all. Reads like an `EvidenceFile` (attributes it lacks come from the built record)."""
+
+    __slots__ = ("_built", "_catalogue", "_item", "_sha", "_stored", "_strip", "abs_path", "date", "date_source",
+                 "error", "error_kind", "kind", "name_encoding", "path", "sha256", "size", "task")
+
+    def __init__(self, item: Discovered, sha: str, stored: Stored, catalogue: Catalogue, *, strip: bool = False) -> None:
+        self._item, self._sha, self._stored, self._catalogue, self._strip = item, sha, stored, catalogue, strip
+        self._built: EvidenceFile | None = None
+        self.path = mask_text(item.path)
+        self.abs_path = item.abs_path
+        self.size = item.size
+        self.task = item.task
+        self.kind = stored.kind
+        self.date, self.date_source = date_of(item, stored)
+        self.error = mask_text(stored.error) if stored.error else None
+        self.error_kind = stored.error_kind
+        self.sha256 = sha
+        self.name_encoding = item.name_encoding
+
+    def without_text(self) -> LazyFile:
+        return LazyFile(self._item, self._sha, self._stored, self._catalogue, strip=True)
+
+    def record(self) -> EvidenceFile:
+        """The whole record, built once."""
+        if self._built is None:
+            built = build_record(self._item, self._sha, self._stored.load(), self._catalogue)
+            self._built = built.model_copy(update={"pages": (), "sheets": ()}) if self._strip else built
+        return self._built
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    def __getattr__(self, name: str) -> Any:  # facts, pages, sheets, text, text_sketch, model_*
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.record(), name)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyFile):
+            other = other.record()
+        return self.record() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Records(Sequence[EvidenceFile]):
+    """Every file's record, in tree order. Records read in this run are built at once; records of
+    unchanged files stay stored until something needs more than their identity (`LazyFile`)."""
+
+    def __init__(self, items: Sequence[EvidenceFile | LazyFile], lines: Memo | None = None) -> None:
+        self._items = list(items)
+        self._lines = lines
+        self._salt = ""
+
+    def remember_lines(self, cache_dir: Path, salt: str) -> None:
+        """Keep what `encoded` makes of each record in `cache_dir` (a `facts.index.Memo`), for the
+        next audit: `salt` names everything the text depends on besides the record's identity (the
+        code, the reader settings, the catalogue)."""
+        from credit_check.facts.index import Memo
+
+        self._lines = Memo(cache_dir, "report-lines", "1")
+        self._salt = salt
+
+    def encoded(self, encode: Callable[[EvidenceFile], str]) -> Iterator[str]:
+        """`encode` of every record (the JSON report's line per file). With `remember_lines`, a
+        record whose identity is unchanged since the last audit is not built: its text is read back
+        (its path stored as a placeholder, so no path is in the clear)."""
+        from credit_check.checks.memo import identity
+
+        memo = self._lines
+        for f in self._items:
+            record = cast("EvidenceFile", f)
+            if memo is None:
+                yield encode(record)
+                continue
+            key = hashlib.blake2b("\x1e".join((self._salt, *identity(record))).encode("utf-8", "surrogatepass"),
+                                  digest_size=20).hexdigest()
+            quoted = json.dumps(record.path, ensure_ascii=False)
+            kept = memo.get(key)
+            if isinstance(kept, str):
+                yield kept.replace(_PLACEHOLDER, quoted)
+                continue
+            text = encode(record)
+            memo.put(key, text.replace(quoted, _PLACEHOLDER))
+            yield text
+        if memo is not None:
+            memo.save()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, i: int) -> EvidenceFile: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[EvidenceFile, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> EvidenceFile | tuple[EvidenceFile, ...]:
+        if isinstance(i, slice):
+            return tuple(cast("list[EvidenceFile]", self._items[i]))
+        return cast("EvidenceFile", self._items[i])
+
+    def __iter__(self) -> Iterator[EvidenceFile]:
+        return iter(cast("list[EvidenceFile]", self._items))
+
+    def without_text(self) -> Records:
+        """The same records without page texts and sheet cells (what a report carries)."""
+        out = Records([f.without_text() if isinstance(f, LazyFile) else f.model_copy(update={"pages": (), "sheets": ()})
+                       for f in self._items], self._lines)
+        out._salt = self._salt
+        return out
+
+    def built(self) -> int:
+        """How many records have been built (a measure of the warm path's laziness)."""
+        return sum(1 for f in self._items if not isinstance(f, LazyFile) or f._built is not None)
+
+
+def build_records(tree: Tree, extracted: Sequence[tuple[str, Extracted | Stored]], catalogue: Catalogue) -> Records:
+    return Records([LazyFile(item, sha, ex, catalogue) if isinstance(ex, Stored) else build_record(item, sha, ex, catalogue)
+                    for item, (sha, ex) in zip(tree.files, extracted, strict=True)])
 
 
 def mask_findings(findings: Sequence[Finding]) -> list[Finding]:
     """Mask personal data in every text of a finding that leaves the tool. A last safety net:
     checks mask what they quote, and paths are masked when records are built (a file may be
-    *named* after a person's ID number)."""
-    return [f.model_copy(update={"message": mask_text(f.message), "message_en": mask_text(f.message_en),
-                                 "fix": mask_text(f.fix), "fix_en": mask_text(f.fix_en),
-                                 "path": mask_text(f.path) if f.path else None,
-                                 "related": tuple(mask_text(p) for p in f.related)}) for f in findings]
+    *named* after a person's ID number).
+
+    Cheap when there is nothing to mask: every value `pii.mask_text` masks has eleven digits in
+    a row, or two groups of four digits joined by a space or hyphen (full-width forms included),
+    or is broken across a line; a finding whose texts (searched together, joined by a NUL that no
+    value can span) show none of these is kept as it is. The others are masked text by text,
+    each distinct text once."""
+    import re
+
+    may_hold = re.compile(r"\d{4}(?:\d{7}|[- \uff0d\u3000\u00a0]\d{4})|\n").search
+    masked: dict[str, str] = {}
+
+    def mask(text: str) -> str:
+        done = masked.get(text)
+        if done is None:
+            done = masked[text] = mask_text(text)
+        return done
+
+    out: list[Finding] = []
+    for f in findings:
+        if f.path != "" and not may_hold("\0".join((f.message, f.message_en, f.fix, f.fix_en, f.path or "", *f.related))):
+            out.append(f)  # nothing that could be personal data (and a Finding is frozen)
+            continue
+        out.append(f.model_copy(update={"message": mask(f.message), "message_en": mask(f.message_en),
+                                        "fix": mask(f.fix), "fix_en": mask(f.fix_en),
+                                        "path": mask(f.path) if f.path else None,
+                                        "related": tuple(mask(p) for p in f.related)}))
+    return out

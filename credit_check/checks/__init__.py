@@ -80,7 +80,7 @@ def run_checks(files: Sequence[EvidenceFile], ctx: CheckContext, only: Iterable[
                memo: CheckMemo | None = None) -> list[Finding]:
     """Run the registered checks (or `only` those ids) and collect their findings. With `memo`
     (`checks/memo.py`), a check whose inputs are unchanged since a run kept there is not run again:
-    its findings are read back."""
+    its findings are read back (the caller saves the memo)."""
     wanted = set(only) if only is not None else None
     found: list[Finding] = []
     for check_id, module in CHECKS.items():
@@ -94,6 +94,4 @@ def run_checks(files: Sequence[EvidenceFile], ctx: CheckContext, only: Iterable[
         if memo is not None:
             memo.put(check_id, new, read_date(seen))
         found.extend(new)
-    if memo is not None:
-        memo.save()
     return found

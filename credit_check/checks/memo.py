@@ -31,21 +31,24 @@ import dataclasses
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from credit_check.model import EvidenceFile, Finding
+from credit_check.model import EvidenceFile, Finding, TaskResult
 
 if TYPE_CHECKING:
+    from credit_check.catalogue.models import Catalogue
     from credit_check.checks import CheckContext
     from credit_check.facts.index import Memo
+    from credit_check.facts.verify import PairVerdict
 
 MEMO_NAME = "check-results"
 _TOKEN = re.compile("\x00(\\d+)\x00")
 _TEXTS = ("message", "message_en", "fix", "fix_en")
 
 
+@functools.cache
 def package_digest() -> str:
     """A digest of every module of the package (sorted by name)."""
     package = Path(__file__).resolve().parent.parent
@@ -57,9 +60,13 @@ def package_digest() -> str:
 
 
 def identity(f: EvidenceFile) -> tuple[str, ...]:
-    """What makes a record what it is, given the reader settings and the catalogue."""
+    """What makes a record what it is, given the reader settings and the catalogue (read without
+    building a stored record: `records.LazyFile`)."""
+    from credit_check.records import LazyFile
+
+    encoding = f.name_encoding if isinstance(f, LazyFile) else f.facts.name_encoding
     return (f.path, f.task or "", f.kind.value, f.sha256, f.error_kind.value if f.error_kind else "", f.error or "",
-            f.date.isoformat() if f.date else "", f.date_source or "", f.facts.name_encoding or "")
+            f.date.isoformat() if f.date else "", f.date_source or "", encoding or "")
 
 
 def _digest(parts: Iterable[str]) -> str:
@@ -105,6 +112,42 @@ def read_date(ctx: CheckContext) -> bool:
     return bool(object.__getattribute__(ctx, "__dict__").get("_read_date"))
 
 
+def settings_digest(catalogue: Catalogue, settings: str) -> str:
+    """The code, the reader settings and the catalogue: what every derived result depends on
+    besides its own inputs."""
+    return _digest([package_digest(), settings, catalogue.model_dump_json()])
+
+
+def _verdict_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if k in ("box_a", "box_b") and v is not None else v for k, v in data.items()}
+
+
+def remembered_verdicts(cache_dir: Path, files: Sequence[EvidenceFile], salt: str, only: Iterable[str] | None,
+                        compute: Callable[[], dict[tuple[str, str], PairVerdict]]) -> dict[tuple[str, str], PairVerdict]:
+    """The verification stage's verdicts (`credit_check.verify`) for an unchanged tree, read back
+    without looking at a photo's facts; `compute` when anything changed. The key: `salt`
+    (`settings_digest`), the checks asked for and every record's identity; pairs are stored as
+    positions of their two files."""
+    from credit_check.facts.index import Memo
+    from credit_check.facts.verify import PairVerdict
+
+    paths = [f.path for f in files]
+    key = _digest([salt, "verify", *sorted(only or ("*",)), *("\x1e".join(identity(f)) for f in files)])
+    memo = Memo(cache_dir, "verification-stage", "1")
+    kept = memo.get(key)
+    if isinstance(kept, list):
+        try:
+            return {(paths[a], paths[b]): PairVerdict(**_verdict_fields(verdict)) for a, b, verdict in kept}
+        except (ValueError, TypeError, IndexError, AttributeError):
+            pass  # damaged: computed again
+    found = compute()
+    position = {p: i for i, p in reversed(list(enumerate(paths)))}
+    if all(a in position and b in position for a, b in found):
+        memo.put(key, [[position[a], position[b], dataclasses.asdict(v)] for (a, b), v in found.items()])
+    memo.save()
+    return found
+
+
 class CheckMemo:
     """The remembered findings of each check for one set of inputs (see the module docstring)."""
 
@@ -114,8 +157,8 @@ class CheckMemo:
         self.paths: list[str] = [f.path for f in files] + list(ctx.folders) + list(ctx.unreadable)
         self.paths += [f.path for f in ctx.reference]
         self.position = {p: i for i, p in reversed(list(enumerate(self.paths)))}
-        self.base = _digest([package_digest(), settings, *_context_parts(ctx), "files",
-                             *("\x1e".join(identity(f)) for f in files)])
+        self.salt = settings_digest(ctx.catalogue, settings)
+        self.base = _digest([self.salt, *_context_parts(ctx), "files", *("\x1e".join(identity(f)) for f in files)])
         self.audit_date = ctx.audit_date.isoformat()
         self.memo: Memo = Memo(cache_dir, MEMO_NAME, "1")
 
@@ -139,6 +182,38 @@ class CheckMemo:
 
     def save(self) -> None:
         self.memo.save()
+
+    def get_evaluation(self) -> tuple[list[TaskResult], list[TaskResult], list[Finding]] | None:
+        """The task evaluation remembered for these inputs (`credit_check.evaluate`): task and bonus
+        results and the evidence findings. It never reads the audit date."""
+        entry = self.memo.get(self._key("evaluate"))
+        if not isinstance(entry, dict):
+            return None
+        try:
+            tasks = [TaskResult.model_validate(self._positions(t, decode=True)) for t in entry["tasks"]]
+            bonus = [TaskResult.model_validate(self._positions(t, decode=True)) for t in entry["bonus"]]
+            return tasks, bonus, [self._decode(d) for d in entry["findings"]]
+        except (ValueError, TypeError, KeyError, IndexError):
+            return None
+
+    def put_evaluation(self, tasks: Sequence[TaskResult], bonus: Sequence[TaskResult],
+                       findings: Sequence[Finding]) -> None:
+        self.memo.put(self._key("evaluate"), {
+            "tasks": [self._positions(t.model_dump(mode="json"), decode=False) for t in tasks],
+            "bonus": [self._positions(t.model_dump(mode="json"), decode=False) for t in bonus],
+            "findings": [self._encode(f) for f in findings]})
+
+    def _positions(self, value: Any, *, decode: bool) -> Any:
+        """`value` with every string that is a known path as its position (or back)."""
+        if isinstance(value, str):
+            if decode:
+                return _TOKEN.sub(lambda m: self.paths[int(m.group(1))], value)
+            return f"\x00{self.position[value]}\x00" if value in self.position else value
+        if isinstance(value, list):
+            return [self._positions(v, decode=decode) for v in value]
+        if isinstance(value, dict):
+            return {k: self._positions(v, decode=decode) for k, v in value.items()}
+        return value
 
     def _encode(self, f: Finding) -> dict[str, Any]:
         data = f.model_dump(mode="json", exclude_defaults=True)

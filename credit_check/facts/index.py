@@ -29,15 +29,15 @@ are then hashed again, which costs time, never correctness.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from pydantic import BaseModel, ConfigDict
+from typing import TYPE_CHECKING, Any
 
 from credit_check.discover import Discovered
 from credit_check.facts import ExtractOptions
@@ -47,29 +47,67 @@ from credit_check.model import Extracted, Kind
 if TYPE_CHECKING:
     from credit_check.executors import Executor
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 RACY_SECONDS = 2.0  # FAT and some shares keep modification times to 2 s
 Progress = Callable[[int, int, str], None]
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A result kept in the index, parsed only when it is asked for (`load`): an unchanged file whose
+    record nobody needs costs no parsing. What the records stage needs without the facts — kind,
+    read error, the date the content states — is kept beside it."""
 
+    raw: bytes | memoryview
+    kind: Kind
+    error: str | None = None
+    error_kind: ErrorKind | None = None
+    content_date: dt.date | None = None
+    content_date_source: str | None = None
+
+    def load(self) -> Extracted:
+        return Extracted.model_validate_json(bytes(self.raw))
+
+    @classmethod
+    def of(cls, result: Extracted) -> Stored:
+        return cls(raw=result.model_dump_json().encode("utf-8"), kind=result.kind, error=result.error,
+                   error_kind=result.error_kind, content_date=result.content_date,
+                   content_date_source=result.content_date_source)
+
+
+def load(result: Extracted | Stored) -> Extracted:
+    """The facts of a result, parsed if it is still stored."""
+    return result.load() if isinstance(result, Stored) else result
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
     size: int
     mtime_ns: int
     ctime_ns: int
     ino: int
     dev: int
     sha: str
-    racy: bool = False  # modified too close to when its stat was taken: check the hash next time
-    result: Extracted
+    racy: bool  # modified too close to when its stat was taken: check the hash next time
+    result: Stored
 
+    def row(self, start: int, end: int) -> list[object]:
+        r = self.result
+        return [self.size, self.mtime_ns, self.ctime_ns, self.ino, self.dev, self.sha, self.racy, start, end,
+                r.kind.value, r.error, r.error_kind.value if r.error_kind else None,
+                r.content_date.isoformat() if r.content_date else None, r.content_date_source]
 
-class _IndexFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    version: str
-    entries: dict[str, _Entry]
+    @classmethod
+    def of_row(cls, row: list[Any], body: memoryview) -> _Entry:
+        size, mtime_ns, ctime_ns, ino, dev, sha, racy, start, end, kind, error, error_kind, day, day_source = row
+        if not all(isinstance(v, int) for v in (size, mtime_ns, ctime_ns, ino, dev, start, end)) or not (
+                isinstance(sha, str) and 0 <= start <= end <= len(body)):
+            raise ValueError("damaged index row")
+        stored = Stored(raw=body[start:end], kind=Kind(kind), error=error,
+                        error_kind=ErrorKind(error_kind) if error_kind else None,
+                        content_date=dt.date.fromisoformat(day) if day else None, content_date_source=day_source)
+        return cls(size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns, ino=ino, dev=dev, sha=sha, racy=bool(racy),
+                   result=stored)
 
 
 @dataclass(frozen=True)
@@ -124,6 +162,8 @@ class FileIndex:
                                person=b"cc-index-file").hexdigest()
 
     def load(self) -> None:
+        """Read the index: one line of JSON, the table (stat, content hash, where each result is, and
+        what the records stage needs without it), then the stored results back to back."""
         if self.path.parent.is_symlink():
             return
         try:
@@ -132,11 +172,16 @@ class FileIndex:
             return
         try:
             with os.fdopen(fd, "rb") as fh:
-                data = _IndexFile.model_validate_json(fh.read())
-        except (OSError, ValueError):
+                data = fh.read()
+            head, _, _ = data.partition(b"\n")
+            table = json.loads(head)
+            if not isinstance(table, dict) or table.get("version") != self.version:
+                return
+            body = memoryview(data)[len(head) + 1:]
+            entries = {k: _Entry.of_row(row, body) for k, row in table["entries"].items()}
+        except (OSError, ValueError, TypeError, KeyError):
             return  # a damaged index is rebuilt
-        if data.version == self.version:
-            self.entries = data.entries
+        self.entries = entries
 
     def lookup(self, key: str, st: Stat) -> _Entry | None:
         entry = self.entries.get(key)
@@ -147,7 +192,7 @@ class FileIndex:
     def put(self, key: str, st: Stat, taken_ns: int, sha: str, result: Extracted) -> None:
         racy = st.mtime_ns > taken_ns - int(RACY_SECONDS * 1e9)
         self.entries[key] = _Entry(size=st.size, mtime_ns=st.mtime_ns, ctime_ns=st.ctime_ns, ino=st.ino, dev=st.dev,
-                                   sha=sha, racy=racy, result=result)
+                                   sha=sha, racy=racy, result=Stored.of(result))
         self.changed = True
 
     def keep_only(self, keys: set[str]) -> None:
@@ -163,8 +208,16 @@ class FileIndex:
             return
         from credit_check.facts.runner import write_private
 
-        data = _IndexFile(version=self.version, entries=self.entries).model_dump_json().encode("utf-8")
-        write_private(self.cache_dir, self.path, data)
+        rows: dict[str, list[object]] = {}
+        parts: list[bytes | memoryview] = []
+        at = 0
+        for key, entry in self.entries.items():
+            raw = entry.result.raw
+            rows[key] = entry.row(at, at + len(raw))
+            parts.append(raw)
+            at += len(raw)
+        head = json.dumps({"version": self.version, "entries": rows}, ensure_ascii=False).encode("utf-8")
+        write_private(self.cache_dir, self.path, b"".join([head, b"\n", *parts]))
 
 
 def _cacheable(sha: str, result: Extracted) -> bool:
@@ -174,13 +227,15 @@ def _cacheable(sha: str, result: Extracted) -> bool:
 
 
 def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Path | None, root: Path,
-             executor: Executor, progress: Progress | None = None) -> list[tuple[str, Extracted]]:
+             executor: Executor, progress: Progress | None = None, *,
+             lazy: bool = False) -> list[tuple[str, Extracted | Stored]]:
     """(content hash, facts) of every file, in order: from the index when the file's stat is
-    unchanged, else read by `executor` (through the content cache); text sketches added."""
+    unchanged, else read by `executor` (through the content cache); text sketches added. With
+    `lazy`, a result taken from the index is returned as `Stored`, parsed only when loaded."""
     from credit_check.sketch import with_sketch
 
     total = len(items)
-    results: list[tuple[str, Extracted] | None] = [None] * total
+    results: list[tuple[str, Extracted | Stored] | None] = [None] * total
     done = 0
 
     def tick(i: int) -> None:
@@ -210,7 +265,7 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
             st = stats[i] = Stat.of(item.abs_path)
             entry = index.lookup(keys[i], st) if st is not None else None
             if entry is not None:
-                results[i] = (entry.sha, entry.result)
+                results[i] = (entry.sha, entry.result if lazy else entry.result.load())
                 tick(i)
                 continue
         misses.append(i)
@@ -255,7 +310,6 @@ class Memo:
         self._load()
 
     def _load(self) -> None:
-        import json
 
         if self.path.parent.is_symlink():
             return
@@ -280,8 +334,6 @@ class Memo:
         self.changed = True
 
     def save(self) -> None:
-        import json
-
         if not self.changed and len(self.used) == len(self.values):
             return
         from credit_check.facts.runner import write_private

@@ -1,0 +1,85 @@
+"""Records of unchanged files are built only when needed (credit_check/records.py `LazyFile`), and
+what they show before being built is what the built record says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from credit_check.catalogue import load_catalogue
+from credit_check.discover import discover
+from credit_check.executors import LocalExecutor
+from credit_check.facts import ExtractOptions
+from credit_check.facts.index import Stored, read_all
+from credit_check.model import Period
+from credit_check.pipeline import AuditOptions, run_audit
+from credit_check.records import LazyFile, Records, build_record, build_records
+from tests.conftest import REPO_ROOT
+
+OPTIONS = ExtractOptions(ocr=False)
+OLD = 1_600_000_000
+SLIM = ("path", "abs_path", "size", "task", "kind", "date", "date_source", "error", "error_kind", "sha256", "name")
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("lazy")
+    root = base / "evidence"
+    shutil.copytree(REPO_ROOT / "samples" / "evidence", root)
+    (root / "一、制度建设" / "坏文件.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<<")  # a read error, kept in the index
+    for path in root.rglob("*"):
+        os.utime(path, (OLD, OLD))  # not racy: trusted from the index on the next run
+    cat = load_catalogue()
+    tree = discover(root, {t.id for t in cat.tasks})
+    read_all(tree.files, OPTIONS, base / "cache", root, LocalExecutor(1))  # fills the index
+    return root, base / "cache"
+
+
+def test_lazy_records_show_what_the_built_record_says(warm: tuple[Path, Path]) -> None:
+    root, cache = warm
+    cat = load_catalogue()
+    tree = discover(root, {t.id for t in cat.tasks})
+    got = read_all(tree.files, OPTIONS, cache, root, LocalExecutor(1), lazy=True)
+    assert all(isinstance(ex, Stored) for _, ex in got)  # nothing read, nothing parsed
+    records = build_records(tree, got, cat)
+    assert records.built() == 0
+    eager = [build_record(item, sha, ex.load() if isinstance(ex, Stored) else ex, cat)
+             for item, (sha, ex) in zip(tree.files, got, strict=True)]
+    assert any(e.error for e in eager) and any(e.date for e in eager)
+    for lazy, built in zip(records, eager, strict=True):
+        assert isinstance(lazy, LazyFile)
+        for name in SLIM:
+            assert getattr(lazy, name) == getattr(built, name), name
+    assert records.built() == 0  # reading those built nothing
+    assert [f.facts for f in records] == [e.facts for e in eager]  # the facts build each record, once
+    assert records.built() == len(records)
+    assert list(records) == eager and records[1:3] == tuple(eager[1:3])
+
+
+def test_report_without_text_keeps_facts_drops_pages(warm: tuple[Path, Path]) -> None:
+    root, cache = warm
+    cat = load_catalogue()
+    tree = discover(root, {t.id for t in cat.tasks})
+    records = build_records(tree, read_all(tree.files, OPTIONS, cache, root, LocalExecutor(1), lazy=True), cat)
+    bare = records.without_text()
+    assert isinstance(bare, Records) and len(bare) == len(records)
+    assert any(f.pages for f in records)
+    assert not any(f.pages or f.sheets for f in bare)
+    assert [f.facts for f in bare] == [f.facts for f in records]
+
+
+def test_warm_audit_is_the_cold_audit(warm: tuple[Path, Path]) -> None:
+    root, cache = warm
+    cat = load_catalogue()
+    options = AuditOptions(root=root, catalogue=cat, audit_date=dt.date(2025, 1, 15), jobs=1, ocr=False,
+                           cache_dir=cache, period=Period(start=cat.settings.period_start, end=cat.settings.period_end))
+    first, second = run_audit(options), run_audit(options)
+    uncached = run_audit(AuditOptions(**{**options.__dict__, "cache_dir": None}))
+    for report in (second, uncached):
+        assert report.findings == first.findings and report.tasks == first.tasks and report.score == first.score
+        assert list(report.files) == list(first.files)
+        assert report.model_dump_json() == first.model_dump_json()  # stored records serialise as built ones
