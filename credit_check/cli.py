@@ -151,7 +151,7 @@ def audit(
     from credit_check.outputs import write_atomic
     from credit_check.pipeline import AuditOptions, default_cache_dir, run_audit
     from credit_check.previews import add_previews
-    from credit_check.reporters import render_output, terminal
+    from credit_check.reporters import render_output, write_output
     from credit_check.waivers import WaiverError, load_waivers, review_waivers
 
     if not root.exists():
@@ -211,7 +211,7 @@ def audit(
             if path is None:
                 continue
             try:
-                write_atomic(path, render_output(name, report, lang.value, path, root))
+                write_output(name, report, lang.value, path, root)  # streamed where the format allows
             except OSError as exc:
                 raise _fail(f"无法写入报告 / cannot write {path}: {exc.strerror or exc}") from None
         if verify_list is not None:  # stamped photos for the vendor's own check (credit_check/verifylist.py)
@@ -224,6 +224,8 @@ def audit(
             if path is not None or (quiet and name == "text"):
                 continue
             if name == "text":
+                from credit_check.reporters import terminal
+
                 if lang is Lang.zh and not console.shows_chinese():
                     _note(console.NO_CHINESE_HINT.format(encoding=console.encoding_of(sys.stdout)))
                 typer.echo(console.fit(terminal.render(report, lang.value, color=sys.stdout.isatty(),

@@ -27,6 +27,7 @@ The fingerprint is 32 hex digits (the first 128 bits of a SHA-256).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -41,21 +42,31 @@ _CELL = re.compile(r"[^\s!：:；;，,、（）()“”\"']+![A-Z]{1,3}[0-9]{1,7
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*号")
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,200})[”」』\"]")
 _ROW = re.compile(r"第\s*(\d{1,7})\s*行")
+_SPACES = re.compile(r"\s+")
+_MAY_QUOTE = re.compile(r"[“「『\"]")  # the opening marks of `_QUOTED`
+_YEAR_BRACKET = re.compile(r"[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]")  # part of every `_DOC_NUMBER` (which is slow to scan)
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 def locators(message: str, *, quoted: bool = True) -> tuple[str, ...]:
     """What a message names that identifies its finding: cells, document numbers and (with
     `quoted`) quoted values; the rows only when it names none of those. Normalised (NFKC, no
     spaces), in the order found, each once."""
-    found: list[str] = [f"cell:{_norm(m.group())}" for m in _CELL.finditer(message)]
-    found += [f"no:{_norm(m.group())}" for m in _DOC_NUMBER.finditer(message)]
-    if quoted:
+    return _locators(message, quoted)
+
+
+@functools.lru_cache(maxsize=4096)  # many findings of one check share their message
+def _locators(message: str, quoted: bool) -> tuple[str, ...]:
+    # Each pattern is searched only when the character it cannot match without is there.
+    found: list[str] = [f"cell:{_norm(m.group())}" for m in _CELL.finditer(message)] if "!" in message else []
+    if "号" in message and _YEAR_BRACKET.search(message):
+        found += [f"no:{_norm(m.group())}" for m in _DOC_NUMBER.finditer(message)]
+    if quoted and _MAY_QUOTE.search(message):
         found += [f"q:{_norm(m.group(1))}" for m in _QUOTED.finditer(message)]
-    if not found:
+    if not found and "行" in message:
         found = [f"row:{m.group(1)}" for m in _ROW.finditer(message)]
     return tuple(dict.fromkeys(found))
 
@@ -78,7 +89,11 @@ def key(finding: Finding) -> str:
 
 def fingerprint(finding: Finding, occurrence: int = 1) -> str:
     """The finding's fingerprint; `occurrence` > 1 for a later finding with the same key."""
-    text = key(finding) + (f"\x1f#{occurrence}" if occurrence > 1 else "")
+    return _hash(key(finding), occurrence)
+
+
+def _hash(key_text: str, occurrence: int) -> str:
+    text = key_text + (f"\x1f#{occurrence}" if occurrence > 1 else "")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -87,9 +102,9 @@ def with_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
     seen: dict[str, int] = {}
     out: list[Finding] = []
     for finding in findings:
-        k = key(finding)
+        k = key(finding)  # once per finding: `fingerprint` would make it again
         seen[k] = seen.get(k, 0) + 1
-        out.append(finding.model_copy(update={"fingerprint": fingerprint(finding, seen[k])}))
+        out.append(finding.model_copy(update={"fingerprint": _hash(k, seen[k])}))
     return out
 
 

@@ -152,6 +152,27 @@ def unreadable(report: Report) -> list[tuple[str, str]]:
     return [(f.path, f.error) for f in report.files if f.error is not None]
 
 
+def files_summary(report: Report) -> tuple[int, list[tuple[str, str]]]:
+    """How many files the report has, and `unreadable`'s list, from one pass over the files."""
+    count = 0
+    unread: list[tuple[str, str]] = []
+    for f in report.files:
+        count += 1
+        if f.error is not None:
+            unread.append((f.path, f.error))
+    return count, unread
+
+
+_UNSAFE = re.compile(rb"[^A-Za-z0-9_.~/-]+")
+
+
+def quote_path(path: str) -> str:
+    """`urllib.parse.quote(path, safe="/")`, the same text: each run of other bytes percent-encoded
+    at once (the standard one goes byte by byte in Python; reports quote every path)."""
+    return _UNSAFE.sub(lambda m: ("%" + m.group().hex("%")).upper().encode("ascii"),
+                       path.encode("utf-8")).decode("ascii")
+
+
 # Characters XML 1.0 (and HTML) cannot carry: C0 controls other than tab/newline/CR, U+FFFE/U+FFFF
 # and lone surrogates. POSIX file names may contain them; they must not make the output unparsable.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -125,7 +125,7 @@ def default_link_base(root: str) -> str:
 
 def href(link_base: str, path: str) -> str:
     """The link to an evidence file: the base and the percent-encoded path (RFC 3986)."""
-    return link_base + quote(path, safe="/")
+    return link_base + _labels.quote_path(path)
 
 
 def render(report: Report, lang: str = "zh", *, link_base: str | None = None) -> str:
@@ -134,21 +134,22 @@ def render(report: Report, lang: str = "zh", *, link_base: str | None = None) ->
     base = default_link_base(report.root) if link_base is None else link_base
     items = todo.build(report)
     page = _Page(report, lang, base)
+    count, unread = _labels.files_summary(report)  # the only pass over the files
     waived = todo.waived_items(items)
     fixed = report.baseline.fixed if report.baseline is not None else ()
     fragments = {
         "meta": _meta(report, w),
-        "contents": _html(_contents(report, items, lang)),
+        "contents": _html(_contents(report, items, lang, unread=len(unread))),
         "banner": _html(_el("div", _labels.DISQUALIFIED[lang], cls="banner", role="alert"))
         if report.score.disqualified else "",
-        "score": _score(report, lang),
+        "score": _score(report, lang, files=count),
         "deductions": _html(_deductions(report, lang)),
         "tasks": _task_table(report.tasks, lang, base, grouped=True),
         "bonus": _task_table(report.bonus, lang, base, grouped=False) if report.bonus else _html(_el("p", w["none"])),
         "todo": "\n".join(_html(part) for part in page.todo_list(todo.open_items(items), len(waived))),
         "waived": _html(page.waived(waived)) if waived else "",
         "fixed": _html(page.fixed(fixed)) if fixed else "",
-        "unreadable": _unreadable(report, w, base),
+        "unreadable": _unreadable(unread, w, base),
     }
     texts = {
         "lang": "en" if lang == "en" else "zh-CN",
@@ -196,7 +197,7 @@ def _meta(report: Report, w: dict[str, str]) -> str:
     return _html(meta)
 
 
-def _contents(report: Report, items: todo.Todo, lang: str) -> ET.Element:
+def _contents(report: Report, items: todo.Todo, lang: str, *, unread: int) -> ET.Element:
     w = WORDS[lang]
     nav = _el("nav", cls="contents", **{"aria-label": w["contents"]})
     _add(nav, "strong", w["contents"])
@@ -209,13 +210,13 @@ def _contents(report: Report, items: todo.Todo, lang: str) -> ET.Element:
         entries.append(("waived", f"{w['waived']} ({waived})"))
     if report.baseline is not None and report.baseline.fixed:
         entries.append(("fixed", f"{w['fixed']} ({len(report.baseline.fixed)})"))
-    entries.append(("unreadable", f"{w['unreadable']} ({len(_labels.unreadable(report))})"))
+    entries.append(("unreadable", f"{w['unreadable']} ({unread})"))
     for anchor, label in entries:
         _add(_add(listing, "li"), "a", label, href=f"#{anchor}")
     return nav
 
 
-def _score(report: Report, lang: str) -> str:
+def _score(report: Report, lang: str, *, files: int) -> str:
     w, s, p = WORDS[lang], report.score, _labels.points
     box = _el("div", cls="score")
     total = _add(box, "div", p(s.total), cls="total")
@@ -227,7 +228,7 @@ def _score(report: Report, lang: str) -> str:
     _add(figures, "li", f"{w['tasks_pts']} {p(s.tasks)}")
     _add(figures, "li", f"{w['bonus_pts']} +{p(s.bonus)}")
     _add(figures, "li", f"{w['deductions']} {p(s.deductions)}")
-    _add(figures, "li", w["counts"].format(files=len(report.files), findings=len(report.findings)))
+    _add(figures, "li", w["counts"].format(files=files, findings=len(report.findings)))
     severities = _add(box, "ul", cls="figures")
     for severity in Severity:
         count = sum(1 for f in report.findings if f.severity is severity)
@@ -579,8 +580,7 @@ def _rule_order(rule: str) -> tuple[int, int, str]:
     return (1, 0, rule)
 
 
-def _unreadable(report: Report, w: dict[str, str], base: str) -> str:
-    rows = _labels.unreadable(report)
+def _unreadable(rows: list[tuple[str, str]], w: dict[str, str], base: str) -> str:
     if not rows:
         return _html(_el("p", w["none"]))
     table = _el("table")

@@ -25,15 +25,15 @@ notifications. The score, period and root are in `run.properties`.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import io
 import re
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from credit_check.fingerprint import all_of
 from credit_check.model import Finding, Report, Severity
-from credit_check.reporters import _labels
+from credit_check.reporters import _indent, _labels
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 BASE_ID = "EVIDENCE"
@@ -47,12 +47,23 @@ EXPLAIN = {"zh": "详细说明", "en": "More"}
 def render(report: Report, lang: str = "zh", *, root_uri: str | None = None) -> str:
     """The SARIF log; `root_uri` is the evidence root as an absolute `file:` URI when the caller
     knows it (the report's root may be relative)."""
+    out = io.StringIO()
+    write(report, out, lang, root_uri=root_uri)
+    return out.getvalue()
+
+
+def write(report: Report, out: TextIO, lang: str = "zh", *, root_uri: str | None = None) -> None:
+    """`render`'s text written to `out` as it is made (`json.dumps(indent=2)`'s text, through
+    `_indent`): the artifacts and results are never all built at once. `report.files` is
+    iterated once."""
     lang = _labels.check_lang(lang)
     rules = _rules(report.findings, lang)
     folders = {t.id: t.folder for t in (*report.tasks, *report.bonus) if t.folder}
     prints = all_of(report.findings)
     rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
-    artifact_index = {f.path: i for i, f in enumerate(report.files)}
+    # One pass over the files: what the artifacts, their index and the read errors need.
+    files = [(f.path, f.size, f.sha256, str(f.kind), f.task, f.date, f.date_source, f.error) for f in report.files]
+    artifact_index = {path: i for i, (path, *_) in enumerate(files)}
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -68,34 +79,35 @@ def render(report: Report, lang: str = "zh", *, root_uri: str | None = None) -> 
                 "toolExecutionNotifications": [
                     {
                         "level": "warning",
-                        "message": {"text": reason},
+                        "message": {"text": error},
                         "locations": [_location(path, artifact_index)],
                         "descriptor": {"id": "read-error"},
                     }
-                    for path, reason in _labels.unreadable(report)
+                    for path, *_, error in files if error is not None
                 ],
             }
         ],
         "language": "en-US" if lang == "en" else "zh-CN",
-        "artifacts": [
+        "artifacts": _indent.Items(
             {
-                "location": _artifact_location(f.path, artifact_index),
-                "length": f.size,
-                **({"hashes": {"sha-256": f.sha256}} if f.sha256 else {}),
-                "properties": {"kind": str(f.kind), "task": f.task, "date": _iso(f.date),
-                               "dateSource": f.date_source, "error": f.error},
+                "location": _artifact_location(path, artifact_index),
+                "length": size,
+                **({"hashes": {"sha-256": sha256}} if sha256 else {}),
+                "properties": {"kind": kind, "task": task, "date": _iso(date), "dateSource": date_source,
+                               "error": error},
             }
-            for f in report.files
-        ],
-        "results": [_result(f, fp, lang, rule_index, artifact_index, folders)
-                    for f, fp in zip(report.findings, prints, strict=True)],
+            for path, size, sha256, kind, task, date, date_source, error in files
+        ),
+        "results": _indent.Items(_result(f, fp, lang, rule_index, artifact_index, folders)
+                                 for f, fp in zip(report.findings, prints, strict=True)),
         "properties": _run_properties(report),
     }
     base = root_uri or _root_uri(report.root)
     described = {"description": {"text": f"{BASE_LABEL[lang]}: {report.root}"}}
     run["originalUriBaseIds"] = {BASE_ID: {"uri": _slash(base), **described} if base else described}
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    _indent.dump(document, out)
+    out.write("\n")
 
 
 def _rules(findings: tuple[Finding, ...], lang: str) -> list[dict[str, Any]]:
@@ -208,7 +220,7 @@ def _location(path: str, artifacts: dict[str, int]) -> dict[str, Any]:
 
 
 def _artifact_location(path: str, artifacts: dict[str, int]) -> dict[str, Any]:
-    location: dict[str, Any] = {"uri": quote(path, safe="/"), "uriBaseId": BASE_ID}
+    location: dict[str, Any] = {"uri": _labels.quote_path(path), "uriBaseId": BASE_ID}
     if path in artifacts:
         location["index"] = artifacts[path]
     return location

@@ -145,9 +145,13 @@ def render(report: Report, lang: str = "zh", *, color: bool = False, width: int 
     """The report as text for a terminal; ANSI colours when `color`. The to-do list shows each
     finding once with all its units; `unit` narrows it to that unit's items (`todo.NO_UNIT` for
     the items no unit is named for); at most `max_items` entries are printed."""
-    from credit_check.textclean import safe_model
+    from credit_check.textclean import safe_model, safe_text
 
-    report = safe_model(report)  # names and messages cannot carry escape sequences or control characters
+    # One pass over the files: only their number and the read errors are shown (made safe
+    # here, so the facts of every file are not walked by `safe_model`).
+    count, unread = _labels.files_summary(report)
+    unread = [(safe_text(path), shown) for path, error in unread if (shown := safe_text(error))]
+    report = safe_model(report.model_copy(update={"files": ()}))  # names and messages cannot carry escape sequences or control characters
     t = _LABELS["en" if lang == "en" else "zh"]
     buf = io.StringIO()
     con = Console(file=buf, force_terminal=color, color_system="standard" if color else None, width=width,
@@ -188,12 +192,11 @@ def render(report: Report, lang: str = "zh", *, color: bool = False, width: int 
 
     _todo(con, report, t, lang, color=color, unit=unit, max_items=max_items)
     _fixed(con, report, t, lang, max_items=max_items)
-    unread = [f for f in report.files if f.error]
     if unread:
         con.print()
         con.print(Text(f"{t['unread']} ({len(unread)})", style="bold"))
-        for bad in unread:
-            con.print(f"  {bad.path}: {bad.error}")
+        for path, error in unread:
+            con.print(f"  {path}: {error}")
     con.print()
-    con.print(f"{len(report.files)} {t['files']}, {len(report.findings)} {t['findings']}")
+    con.print(f"{count} {t['files']}, {len(report.findings)} {t['findings']}")
     return buf.getvalue()

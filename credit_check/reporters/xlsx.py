@@ -23,6 +23,7 @@ dates are the audit date and the zip entries carry a fixed timestamp.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -30,7 +31,9 @@ import zipfile
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -74,6 +77,29 @@ _RED = Font(bold=True, color="CF222E")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+class _Style:
+    """One style given to many cells, the same as setting each of `styles` on each cell: the first
+    cell through openpyxl's style descriptors, the others a copy of the style array that gave it
+    (each descriptor hashes the style object anew, most of a large workbook's time). A cell
+    whose style differs from that first cell's before is styled through the descriptors."""
+
+    def __init__(self, **styles: object) -> None:
+        self.styles = styles
+        self.known = False
+        self.before: StyleArray | None = None  # None: a cell never styled
+        self.after: StyleArray | None = None
+
+    def apply(self, cell: Cell) -> None:
+        if self.known and cell._style == self.before:
+            cell._style = copy.copy(self.after)
+            return
+        before = copy.copy(cell._style)
+        for name, value in self.styles.items():
+            setattr(cell, name, value)
+        if not self.known:
+            self.known, self.before, self.after = True, before, copy.copy(cell._style)
 
 
 def _put(ws: Worksheet, row: int, col: int, value: object) -> None:
@@ -228,6 +254,7 @@ def _unit_sheet(ws: Worksheet, report: Report, items: todo.Todo, unit: str, lang
     _header(ws, 1, head)
     done_col = len(head)
     separator = _labels.LIST_SEPARATOR[lang]
+    wrap, to_do = _Style(alignment=_WRAP), _Style(fill=_TODO_FILL, alignment=_WRAP)
     for number, item in enumerate(items, start=1):
         row = number + 1
         others = separator.join(u for u in item.units if u != unit)
@@ -249,9 +276,8 @@ def _unit_sheet(ws: Worksheet, report: Report, items: todo.Todo, unit: str, lang
         for col, value in enumerate(values, start=1):
             if value is not None:
                 _put(ws, row, col, value)
-            ws.cell(row=row, column=col).alignment = _WRAP
-        ws.cell(row=row, column=done_col).fill = _TODO_FILL
-        ws.cell(row=row, column=done_col).alignment = _WRAP
+            wrap.apply(ws.cell(row=row, column=col))
+        to_do.apply(ws.cell(row=row, column=done_col))
     _widths(ws, widths)
     _sheet_setup(ws, len(head), len(items) + 1)
 
@@ -272,6 +298,7 @@ def _finding_sheet(ws: Worksheet, findings: Sequence[Finding], lang: str, *, rea
     if reason:
         head.append(w["reason"])
     _header(ws, 1, head)
+    wrap = _Style(alignment=_WRAP)
     for number, finding in enumerate(findings, start=1):
         message = finding.message_en if lang == "en" and finding.message_en else finding.message
         values: list[object] = [number, _labels.SEVERITY[lang][finding.severity], finding.task or "",
@@ -280,6 +307,6 @@ def _finding_sheet(ws: Worksheet, findings: Sequence[Finding], lang: str, *, rea
             values.append(finding.waived or "")
         for col, value in enumerate(values, start=1):
             _put(ws, number + 1, col, value)
-            ws.cell(row=number + 1, column=col).alignment = _WRAP
+            wrap.apply(ws.cell(row=number + 1, column=col))
     _widths(ws, [6, 8, 8, 18, 40, 14, 48, 36])
     _sheet_setup(ws, len(head), len(findings) + 1)
