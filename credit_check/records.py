@@ -103,7 +103,11 @@ class LazyFile:
         self.name_encoding = item.name_encoding
 
     def without_text(self) -> LazyFile:
-        return LazyFile(self._item, self._sha, self._stored, self._catalogue, strip=True)
+        bare = object.__new__(LazyFile)
+        for name in self.__slots__:
+            object.__setattr__(bare, name, getattr(self, name))
+        bare._strip, bare._built = True, None
+        return bare
 
     def record(self) -> EvidenceFile:
         """The whole record, built once."""
