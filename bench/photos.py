@@ -7,8 +7,12 @@ burst shots inside one folder), runs the real extractor and checks over it, and 
 and recall per label plus seconds per photo.
 
     python bench/photos.py [--n 120] [--seed 7] [--keep DIR]
+    python bench/photos.py --cost DIR [--rounds 3]   # CPU per photo without OCR, stage by stage
 
-Metadata cost is compared with `exiftool -fast -json -r` when exiftool is on the PATH.
+Metadata cost is compared with `exiftool -fast -json -r` when exiftool is on the PATH. `--cost`
+reads the JPEGs in DIR (e.g. 12-MP phone photos) in this one process and prints median CPU
+milliseconds (time.process_time) of the whole extract without OCR and of its stages, with the
+decode floor: the reduced decode alone, by Pillow and by OpenCV, at 1/4 and 1/8, colour and grey.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -53,6 +58,7 @@ CORPUS_PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 PERIOD = Period(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
 AUDIT = dt.date(2025, 1, 20)
 COLOURS = [(255, 255, 255), (255, 230, 60), (255, 255, 255), (250, 140, 30)]
+T = TypeVar("T")
 BANNERS = ["2024年信用交通宣传月活动", "诚信建设万里行", "2024年5月12日信用交通进企业", None, None]
 
 
@@ -211,12 +217,73 @@ def _timing(root: Path) -> None:
         print("exiftool not installed: no comparison")
 
 
+def _cost(folder: Path, rounds: int) -> None:
+    """Median CPU ms per photo of reading it without OCR, and of the stages (the same calls)."""
+    import statistics
+
+    import numpy as np
+
+    from credit_check.facts import paper
+    from credit_check.facts.image import reduced
+    from credit_check.facts.phash import extra_hashes, phash, photo_hashes
+
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".jpg", ".jpeg"))
+    if not paths:
+        print(f"no JPEGs in {folder}")
+        return
+    extract(paths[0], ExtractOptions(ocr=False))  # imports, caches
+    costs: dict[str, list[float]] = {}
+
+    def timed(name: str, work: Callable[..., T], *args: object) -> T:
+        start = time.process_time()
+        result = work(*args)
+        costs.setdefault(name, []).append((time.process_time() - start) * 1000)
+        return result
+
+    def decode(path: Path, mode: str, scale: int) -> None:
+        with Image.open(path) as image:
+            image.draft(mode, (image.width // scale, image.height // scale))
+            image.load()
+
+    def one_by_one(small: Image.Image) -> object:
+        return phash(small), extra_hashes(small)
+
+    try:
+        import cv2
+    except ImportError:
+        cv2 = None
+    for _ in range(rounds):
+        for path in paths:
+            timed("extract without OCR (whole)", extract, path, ExtractOptions(ocr=False))
+            with Image.open(path) as image:
+                small = timed("  reduced decode (1/4 draft, upright, bilinear to 736)", reduced, image)
+                timed("  53 reuse hashes (photo_hashes)", photo_hashes, small)
+                timed("  53 reuse hashes one by one (phash + extra_hashes)", one_by_one, small)
+                rgb = timed("  the picture as an array", np.asarray, small)
+                timed("  find_sheet", paper.find_sheet, rgb)
+            for mode, scale in (("RGB", 4), ("RGB", 8), ("L", 8)):
+                timed(f"decode floor: Pillow {mode} 1/{scale}", decode, path, mode, scale)
+            if cv2 is not None:
+                for flag, name in ((cv2.IMREAD_REDUCED_COLOR_4, "colour 1/4"), (cv2.IMREAD_REDUCED_COLOR_8, "colour 1/8"),
+                                   (cv2.IMREAD_REDUCED_GRAYSCALE_8, "grey 1/8")):
+                    timed(f"decode floor: OpenCV {name}", cv2.imread, str(path), flag)
+    print(f"CPU per photo, median of {rounds} × {len(paths)} photos in {folder}"
+          f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
+    for name, values in costs.items():
+        print(f"  {name:58s} {statistics.median(values):6.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--cost", type=Path, help="only the CPU cost per photo without OCR, of the JPEGs in this folder")
+    parser.add_argument("--rounds", type=int, default=3, help="with --cost: times each photo is read")
     parser.add_argument("--n", type=int, default=120, help="photos before copies and bursts")
     parser.add_argument("--keep", type=Path, help="write the set here and keep it")
     parser.add_argument("--seed", type=int, default=7, help="another seed gives another labelled set")
     args = parser.parse_args()
+    if args.cost:
+        _cost(args.cost, args.rounds)
+        return
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-photos-"))
     try:
         labels, times = build(root, args.n, args.seed)
