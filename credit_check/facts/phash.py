@@ -256,20 +256,34 @@ def _windows(base: _Grey) -> list[tuple[np.ndarray | None, bool]]:
     return found
 
 
+def _mirror_rows(grey: Image.Image, rows: np.ndarray) -> np.ndarray | None:
+    """Pillow's horizontal pass (to 32 columns) of the mirror image of `grey`, whose own is
+    `rows`: those rows reversed when the box runs are symmetric, else sums of the mirrored runs
+    (they tile the row too); None when the runs do not tile the row."""
+    w = grey.width
+    start, end, weight = _box_taps(w, _SIDE)
+    if np.array_equal(w - end[::-1], start) and np.array_equal(weight[::-1], weight):
+        return rows[:, ::-1]
+    if start[0] != 0 or end[-1] != w or not np.array_equal(start[1:], end[:-1]) or not np.all(end > start):
+        return None
+    # Output i of the mirror image sums columns w - end[i] : w - start[i] of the picture.
+    sums = np.add.reduceat(np.asarray(grey), (w - end)[::-1], axis=1, dtype=np.int64)[:, ::-1]
+    return _scaled(sums, weight)
+
+
 def _frame_blocks(grey: Image.Image, middle: tuple[int, int, int, int]) -> list[np.ndarray]:
     """The 32×32 blocks of the whole frame, of its `middle` rows and of its mirror image: one
-    horizontal pass by Pillow serves all three (the middle rows have the same width; a mirrored
-    box filter has the same runs reversed, checked) and the vertical passes are `_down`, as
+    horizontal pass by Pillow serves the frame and its middle rows (the same width, so the same
+    sums), the mirror image's comes from `_mirror_rows`, and the vertical passes are `_down`, as
     Pillow does them; Pillow itself for anything else."""
     w, h = grey.size
-    start, end, weight = _box_taps(w, _SIDE)
-    symmetric = (np.array_equal(w - end[::-1], start) and np.array_equal(w - start[::-1], end)
-                 and np.array_equal(weight[::-1], weight))
     _, y0, _, y1 = middle
-    if _rows_first((w, h), (_SIDE, _SIDE)) or _rows_first((w, y1 - y0), (_SIDE, _SIDE)) or not symmetric:
+    if _rows_first((w, h), (_SIDE, _SIDE)) or _rows_first((w, y1 - y0), (_SIDE, _SIDE)):
         return [_resized(grey), _resized(grey, middle), _resized(grey, mirrored=True)]
     rows = np.asarray(grey.resize((_SIDE, h), Image.Resampling.BOX), dtype=np.int64)
-    return [_down(rows, _SIDE), _down(rows[y0:y1], _SIDE), _down(rows[:, ::-1], _SIDE)]
+    mirrored = _mirror_rows(grey, rows)
+    return [_down(rows, _SIDE), _down(rows[y0:y1], _SIDE),
+            _resized(grey, mirrored=True) if mirrored is None else _down(mirrored, _SIDE)]
 
 
 def _resized(image: Image.Image, box: tuple[int, int, int, int] | None = None, mirrored: bool = False) -> np.ndarray:
@@ -282,8 +296,8 @@ def _resized(image: Image.Image, box: tuple[int, int, int, int] | None = None, m
 def photo_hashes(image: Image.Image) -> dict[str, object]:
     """`phash` and the `extra_hashes` fields of `image` in one dict (keys phash, phash_zoom,
     phash_middle, phash_mirror, phash_windows): the same values, computed together. Pillow
-    resizes the whole frame once for it, its middle rows and its mirror image (`_frame_blocks`),
-    the two zooms, and the base of the windows; the 48 windows are cut from the base at once
+    resizes the whole frame once for it and its middle rows (`_frame_blocks`), the two zooms and
+    the base of the windows; the 48 windows are cut from the base at once
     (`_windows`); the 53 DCTs are one product (`_hex_hashes`)."""
     grey = image if image.mode == "L" else image.convert("L")
     w, h = grey.size
