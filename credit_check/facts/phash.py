@@ -256,19 +256,21 @@ def _windows(base: _Grey) -> list[tuple[np.ndarray | None, bool]]:
     return found
 
 
-def _mirror_rows(grey: Image.Image, rows: np.ndarray) -> np.ndarray | None:
-    """Pillow's horizontal pass (to 32 columns) of the mirror image of `grey`, whose own is
-    `rows`: those rows reversed when the box runs are symmetric, else sums of the mirrored runs
-    (they tile the row too); None when the runs do not tile the row."""
+def _mirror_rows(grey: Image.Image, rows: np.ndarray) -> np.ndarray:
+    """Pillow's horizontal pass (to 32 columns) of the mirror image of `grey`, whose own pass is
+    `rows`: output i of the mirror image sums columns w - end[i] : w - start[i] of the picture,
+    mostly the run of output 31 - i with the same weight (that column of `rows`); the few that
+    are not are summed here."""
     w = grey.width
     start, end, weight = _box_taps(w, _SIDE)
-    if np.array_equal(w - end[::-1], start) and np.array_equal(weight[::-1], weight):
-        return rows[:, ::-1]
-    if start[0] != 0 or end[-1] != w or not np.array_equal(start[1:], end[:-1]) or not np.all(end > start):
-        return None
-    # Output i of the mirror image sums columns w - end[i] : w - start[i] of the picture.
-    sums = np.add.reduceat(np.asarray(grey), (w - end)[::-1], axis=1, dtype=np.int64)[:, ::-1]
-    return _scaled(sums, weight)
+    mirrored = rows[:, ::-1].copy()
+    same = (w - end == start[::-1]) & (w - start == end[::-1]) & (weight == weight[::-1])
+    if not same.all():
+        pixels = np.asarray(grey)
+        for i in np.flatnonzero(~same).tolist():
+            sums = pixels[:, w - end[i]:w - start[i]].sum(axis=1, dtype=np.int64)
+            mirrored[:, i] = _scaled(sums, weight[i])
+    return mirrored
 
 
 def _frame_blocks(grey: Image.Image, middle: tuple[int, int, int, int]) -> list[np.ndarray]:
@@ -281,9 +283,7 @@ def _frame_blocks(grey: Image.Image, middle: tuple[int, int, int, int]) -> list[
     if _rows_first((w, h), (_SIDE, _SIDE)) or _rows_first((w, y1 - y0), (_SIDE, _SIDE)):
         return [_resized(grey), _resized(grey, middle), _resized(grey, mirrored=True)]
     rows = np.asarray(grey.resize((_SIDE, h), Image.Resampling.BOX), dtype=np.int64)
-    mirrored = _mirror_rows(grey, rows)
-    return [_down(rows, _SIDE), _down(rows[y0:y1], _SIDE),
-            _resized(grey, mirrored=True) if mirrored is None else _down(mirrored, _SIDE)]
+    return [_down(rows, _SIDE), _down(rows[y0:y1], _SIDE), _down(_mirror_rows(grey, rows), _SIDE)]
 
 
 def _resized(image: Image.Image, box: tuple[int, int, int, int] | None = None, mirrored: bool = False) -> np.ndarray:
