@@ -20,7 +20,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PIL import ExifTags, Image, ImageOps
 
 from credit_check.facts.exif import ExifInfo, read_exif
@@ -164,7 +163,7 @@ def _paper(image: Image.Image, small: Image.Image, options: ExtractOptions,
     """A picture whose content is a printed page, read as a document (`facts.paper`); else None."""
     from credit_check.facts import paper
 
-    sheet = paper.find_sheet(np.asarray(small))
+    sheet = paper.find_sheet(small)
     if sheet is None:
         return None
     facts, pages = paper.read_sheet(image, small, sheet, use_ocr=options.ocr)

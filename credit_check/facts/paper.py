@@ -92,12 +92,16 @@ def _share(mask: NDArray[np.bool_], axis: int | None = None) -> NDArray[np.float
     return np.asarray(np.true_divide(count, mask.size if axis is None else mask.shape[axis]))
 
 
-def find_sheet(rgb: NDArray[np.uint8]) -> Sheet | None:
-    """The printed page in a picture, or None when the picture is not mostly a page of text."""
+def find_sheet(rgb: NDArray[np.uint8] | Image.Image) -> Sheet | None:
+    """The printed page in a picture (an RGB array, or an RGB picture: its channels are split
+    without the array's copy), or None when the picture is not mostly a page of text."""
     # In integers, channel by channel from contiguous planes (numpy reduces a last axis of 3, and
     # reads strided channels, slowly): brightness is the channel sum / 3.0, compared through the
     # sum (`_at_least`); the same pixels as rgb.mean(axis=2) and max - min over the channels.
-    r, g, b = np.ascontiguousarray(np.moveaxis(rgb, 2, 0)[:3])
+    if isinstance(rgb, Image.Image):
+        r, g, b = (np.asarray(channel) for channel in (rgb if rgb.mode == "RGB" else rgb.convert("RGB")).split())
+    else:
+        r, g, b = np.ascontiguousarray(np.moveaxis(rgb, 2, 0)[:3])
     total = r.astype(np.int16)
     total += g
     total += b
@@ -120,7 +124,7 @@ def find_sheet(rgb: NDArray[np.uint8]) -> Sheet | None:
         return None
     y0, y1 = rows
     x0, x1 = cols
-    h, w = rgb.shape[:2]
+    h, w = total.shape
     cover = (y1 - y0) * (x1 - x0) / (h * w)
     if cover < MIN_COVER or y1 - y0 < 60 or x1 - x0 < 60:
         return None

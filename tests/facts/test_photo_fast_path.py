@@ -120,7 +120,9 @@ def test_find_sheet_decides_as_before(photos: list[Path]) -> None:
     pictures = []
     for path in photos:
         with Image.open(path) as opened:
-            pictures.append(np.asarray(image_facts.reduced(opened)))
+            small = image_facts.reduced(opened)
+            assert paper.find_sheet(small) == paper.find_sheet(np.asarray(small))  # as the reader calls it
+            pictures.append(np.asarray(small))
     page = np.full((1400, 1000, 3), 246, np.uint8)  # a printed page: lines of thin dark strokes on white
     for top in range(120, 1300, 60):
         for left in range(100, 900, 6):
@@ -134,6 +136,7 @@ def test_find_sheet_decides_as_before(photos: list[Path]) -> None:
     found = 0
     for rgb in pictures:
         sheet = paper.find_sheet(rgb)
+        assert paper.find_sheet(Image.fromarray(rgb)) == sheet
         expected = _reference_sheet(rgb)
         assert (None if sheet is None else (sheet.box, sheet.cover, sheet.lines, sheet.ink)) == expected
         found += expected is not None
