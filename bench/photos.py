@@ -221,8 +221,6 @@ def _cost(folder: Path, rounds: int) -> None:
     """Median CPU ms per photo of reading it without OCR, and of the stages (the same calls)."""
     import statistics
 
-    import numpy as np
-
     from credit_check.facts import paper
     from credit_check.facts.image import reduced
     from credit_check.facts.phash import extra_hashes, phash, photo_hashes
@@ -259,8 +257,7 @@ def _cost(folder: Path, rounds: int) -> None:
                 small = timed("  reduced decode (1/4 draft, upright, bilinear to 736)", reduced, image)
                 timed("  53 reuse hashes (photo_hashes)", photo_hashes, small)
                 timed("  53 reuse hashes one by one (phash + extra_hashes)", one_by_one, small)
-                rgb = timed("  the picture as an array", np.asarray, small)
-                timed("  find_sheet", paper.find_sheet, rgb)
+                timed("  find_sheet", paper.find_sheet, small)
             for mode, scale in (("RGB", 4), ("RGB", 8), ("L", 8)):
                 timed(f"decode floor: Pillow {mode} 1/{scale}", decode, path, mode, scale)
             if cv2 is not None:
