@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO, cast
 
 from credit_check.fingerprint import all_of
 from credit_check.model import Baseline, EvidenceFile, Finding, Report, TaskResult
@@ -93,12 +93,12 @@ def write(report: Report, out: TextIO, lang: str = "zh") -> None:
         ("audit_date", report.audit_date.isoformat()),
         ("score", {"total": s.total, "max": s.max, "pass_mark": s.pass_mark, "tasks": s.tasks, "bonus": s.bonus,
                    "deductions": s.deductions, "disqualified": s.disqualified, "passed": s.passed}),
-        ("tasks", (_task(t) for t in report.tasks)),
-        ("bonus", (_task(b) for b in report.bonus)),
-        ("findings", (_finding(f, fp) for f, fp in zip(report.findings, all_of(report.findings), strict=True))),
-        ("files", (_file(f) for f in report.files)),
+        ("tasks", (encode(_task(t)) for t in report.tasks)),
+        ("bonus", (encode(_task(b)) for b in report.bonus)),
+        ("findings", (encode(_finding(f, fp)) for f, fp in zip(report.findings, all_of(report.findings), strict=True))),
+        ("files", _file_lines(report, encode)),
         ("baseline", None),  # below: needs only the score
-        ("baseline_fixed", (_finding(f) for f in report.baseline.fixed) if report.baseline else ()),
+        ("baseline_fixed", (encode(_finding(f)) for f in report.baseline.fixed) if report.baseline else ()),
     )
     out.write("{\n")
     for n, (key, value) in enumerate(fields):
@@ -109,19 +109,32 @@ def write(report: Report, out: TextIO, lang: str = "zh") -> None:
             out.write(head + encode(value))
             continue
         out.write(head)
-        _write_list(out, value, encode)
+        _write_list(out, value)
     out.write("\n}\n")
 
 
 _BATCH = 256  # items encoded per write
 
 
-def _write_list(out: TextIO, items: Iterable[Any], encode: Callable[[Any], str]) -> None:
-    """A list as `[`, one item per line indented by four, `]` indented by two; `[]` when empty."""
+def _file_lines(report: Report, encode: Callable[[Any], str]) -> Iterator[str]:
+    """Each file's line; through `report.files.encoded` when the records offer it (`records.Records`:
+    the lines of unchanged files are read back from the last audit, not built)."""
+    def line(f: EvidenceFile) -> str:
+        return encode(_file(f))
+
+    encoded = getattr(report.files, "encoded", None)
+    if callable(encoded):
+        return cast("Iterator[str]", encoded(line))
+    return (line(f) for f in report.files)
+
+
+def _write_list(out: TextIO, lines: Iterable[str]) -> None:
+    """A list of encoded items as `[`, one per line indented by four, `]` indented by two; `[]`
+    when empty."""
     batch: list[str] = []
     started = False
-    for item in items:
-        batch.append(encode(item))
+    for text in lines:
+        batch.append(text)
         if len(batch) == _BATCH:
             out.write(("[\n    " if not started else ",\n    ") + ",\n    ".join(batch))
             batch.clear()
