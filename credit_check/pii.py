@@ -69,7 +69,7 @@ _CONTEXT_WINDOW = 24
 # Full-width digits, Ｘ/ｘ, hyphen and space fold to ASCII, one character for one.
 _FOLD = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "Ｘ": "X", "ｘ": "x", "－": "-",
                        "\u3000": " ", "\u00a0": " "})
-_FULLWIDTH_DIGIT = re.compile("[\uff10-\uff19]")
+_FOLDABLE = re.compile("[\uff10-\uff19Ｘｘ－\u3000\u00a0]")  # any character `fold` changes
 
 
 def fold(text: str) -> str:
@@ -207,7 +207,7 @@ def find_personal_data(text: str, context: str = "") -> list[Hit]:
 
 def _may_hold(text: str) -> bool:
     """The cheap early exit: no candidate at all."""
-    folded = fold(text) if _FULLWIDTH_DIGIT.search(text) else text
+    folded = fold(text) if _FOLDABLE.search(text) else text
     return bool(_CANDIDATE.search(folded) or ("\n" in folded and _WRAPPED.search(folded)))
 
 

@@ -127,3 +127,13 @@ def test_id_number_wrapped_across_lines_is_found_and_masked() -> None:
     assert number[6:14] not in masked.replace("\n", "") and "13869312345" not in masked
     # Two numbers on consecutive lines that only look like an ID when joined are left alone.
     assert [h.kind for h in find_personal_data("订单号 12345678\n9012345678")] == []
+
+
+def test_numbers_with_full_width_or_no_break_separators_are_masked() -> None:
+    """ASCII digits joined by a full-width hyphen, a no-break space or an ideographic space are
+    found, so they must be masked too (the cheap early exit folded them only beside full-width digits)."""
+    for text, secret in (("电话138－1234－5678", "1234"), ("银行卡：6222\u00a00212\u00a03456\u00a07894", "0212 3456"),
+                         ("手机 139\u30001234\u30005678", "1234")):
+        assert find_personal_data(text), text
+        masked = mask_text(text)
+        assert masked != text and secret not in masked.replace("\u00a0", " ").replace("\u3000", " ").replace("－", "")
