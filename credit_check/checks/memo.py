@@ -7,7 +7,8 @@ instead of being computed again. An unchanged 10,000-file tree then spends no ti
 
 **What the key covers.** The check's id; the source of the whole package (a check's helpers —
 text normalisation, the calendar, the personal-data patterns — change its output as much as its
-own module does); the reader settings and reader version that made the facts; the context
+own module does) and the versions of the libraries whose answers it holds (chinese-calendar,
+OpenCV, numpy); the reader settings and reader version that made the facts; the context
 (catalogue, period, folders, unreadable folders, reference material, photo verdicts); and every
 record's identity in order: path, task, kind, content hash, read error, the date it evidences and
 where that came from, and a recovered name's encoding. Everything else a record holds follows from
@@ -112,10 +113,28 @@ def read_date(ctx: CheckContext) -> bool:
     return bool(object.__getattribute__(ctx, "__dict__").get("_read_date"))
 
 
+# Libraries whose answers a remembered result holds: the PRC working-day calendar (双公示 deadlines),
+# OpenCV (the verification stage's verdicts), numpy (hashes and sketches).
+_LIBRARIES = ("chinese-calendar", "opencv-python-headless", "numpy")
+
+
+@functools.cache
+def _library_versions() -> str:
+    from importlib import metadata
+
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return ",".join(versions)
+
+
 def settings_digest(catalogue: Catalogue, settings: str) -> str:
-    """The code, the reader settings and the catalogue: what every derived result depends on
-    besides its own inputs."""
-    return _digest([package_digest(), settings, catalogue.model_dump_json()])
+    """The code (and the versions of the libraries whose answers results hold), the reader
+    settings and the catalogue: what every derived result depends on besides its own inputs."""
+    return _digest([package_digest(), _library_versions(), settings, catalogue.model_dump_json()])
 
 
 def _verdict_fields(data: dict[str, Any]) -> dict[str, Any]:

@@ -102,3 +102,14 @@ def test_memo_keeps_no_path_in_the_clear_and_a_damaged_one_is_recomputed(
         p.write_bytes(b"{damaged")
     again = _audit(tree, tmp_path / "cache")
     assert set(_runs(spies).values()) == {1} and again.findings == cold.findings
+
+
+def test_another_catalogue_runs_the_checks_again(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spies = _spies(monkeypatch)
+    cat = load_catalogue()
+    stricter = cat.model_copy(update={"settings": cat.settings.model_copy(update={"similarity_threshold": 0.7})})
+    for catalogue in (cat, stricter, stricter):
+        run_audit(AuditOptions(root=tree, catalogue=catalogue, audit_date=DAY, jobs=1, ocr=False,
+                               cache_dir=tmp_path / "cache",
+                               period=Period(start=cat.settings.period_start, end=cat.settings.period_end)))
+    assert set(_runs(spies).values()) == {2}  # once per catalogue
