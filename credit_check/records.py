@@ -27,7 +27,7 @@ from credit_check.catalogue.models import Catalogue
 from credit_check.classify import decide_issued
 from credit_check.dates import date_from_name, month_from_name
 from credit_check.discover import Discovered, Tree
-from credit_check.facts.index import Memo, Stored
+from credit_check.facts.index import Lines, Stored
 from credit_check.facttypes import DocumentFacts, mask_facts
 from credit_check.model import EvidenceFile, Extracted, Finding
 from credit_check.pii import mask_text
@@ -137,44 +137,51 @@ class Records(Sequence[EvidenceFile]):
     """Every file's record, in tree order. Records read in this run are built at once; records of
     unchanged files stay stored until something needs more than their identity (`LazyFile`)."""
 
-    def __init__(self, items: Sequence[EvidenceFile | LazyFile], lines: Memo | None = None) -> None:
+    def __init__(self, items: Sequence[EvidenceFile | LazyFile], lines: Lines | None = None) -> None:
         self._items = list(items)
         self._lines = lines
         self._salt = ""
 
     def remember_lines(self, cache_dir: Path, salt: str) -> None:
-        """Keep what `encoded` makes of each record in `cache_dir` (a `facts.index.Memo`), for the
+        """Keep what `encoded` makes of each record in `cache_dir` (`facts.index.Lines`), for the
         next audit: `salt` names everything the text depends on besides the record's identity (the
         code, the reader settings, the catalogue)."""
-        from credit_check.facts.index import Memo
+        from credit_check.facts.index import Lines
 
-        self._lines = Memo(cache_dir, "report-lines", "1")
+        self._lines = Lines(cache_dir, "report-lines")
         self._salt = salt
 
     def encoded(self, encode: Callable[[EvidenceFile], str]) -> Iterator[str]:
         """`encode` of every record (the JSON report's line per file). With `remember_lines`, a
         record whose identity is unchanged since the last audit is not built: its text is read back
-        (its path stored as a placeholder, so no path is in the clear)."""
+        (its path stored as a placeholder, so no path is in the clear). Memory stays flat: texts are
+        read one at a time and the next version is written as they go."""
         from credit_check.checks.memo import identity
 
-        memo = self._lines
-        for f in self._items:
-            record = cast("EvidenceFile", f)
-            if memo is None:
-                yield encode(record)
-                continue
-            key = hashlib.blake2b("\x1e".join((self._salt, *identity(record))).encode("utf-8", "surrogatepass"),
-                                  digest_size=20).hexdigest()
-            quoted = json.dumps(record.path, ensure_ascii=False)
-            kept = memo.get(key)
-            if isinstance(kept, str):
-                yield kept.replace(_PLACEHOLDER, quoted)
-                continue
-            text = encode(record)
-            memo.put(key, text.replace(quoted, _PLACEHOLDER))
-            yield text
-        if memo is not None:
-            memo.save()
+        if self._lines is None:
+            yield from (encode(cast("EvidenceFile", f)) for f in self._items)
+            return
+        writer = self._lines.writer()
+        try:
+            for f in self._items:
+                record = cast("EvidenceFile", f)
+                key = hashlib.blake2b("\x1e".join((self._salt, *identity(record))).encode("utf-8", "surrogatepass"),
+                                      digest_size=20).hexdigest()
+                quoted = json.dumps(record.path, ensure_ascii=False)
+                kept = self._lines.get(key)
+                if kept is not None:
+                    try:
+                        text = kept.decode("utf-8").replace(_PLACEHOLDER, quoted)
+                    except UnicodeDecodeError:
+                        kept = None
+                if kept is None:
+                    text = encode(record)
+                writer.add(key, text.replace(quoted, _PLACEHOLDER).encode("utf-8"), unchanged=kept is not None)
+                yield text
+        except BaseException:
+            writer.abort()
+            raise
+        writer.finish()
 
     def __len__(self) -> int:
         return len(self._items)

@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from credit_check.discover import Discovered
 from credit_check.facts import ExtractOptions
@@ -52,21 +52,54 @@ RACY_SECONDS = 2.0  # FAT and some shares keep modification times to 2 s
 Progress = Callable[[int, int, str], None]
 
 
+class _Blob:
+    """The results part of a loaded index file, read where asked. The file stays open, so what is
+    read is what the table was read with, whatever another audit writes there meanwhile."""
+
+    __slots__ = ("base", "fh", "size")
+
+    def __init__(self, fh: BinaryIO, base: int, size: int) -> None:
+        self.fh, self.base, self.size = fh, base, size
+
+    def read(self, start: int, end: int) -> bytes:
+        self.fh.seek(self.base + start)
+        data = self.fh.read(end - start)
+        if len(data) != end - start:
+            raise ValueError("the index file is shorter than its table says")
+        return data
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.fh.close()
+
+
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """A result kept in the index, parsed only when it is asked for (`load`): an unchanged file whose
-    record nobody needs costs no parsing. What the records stage needs without the facts — kind,
-    read error, the date the content states — is kept beside it."""
+    """A result kept in the index, read and parsed only when it is asked for (`load`): an unchanged
+    file whose record nobody needs costs neither memory nor parsing. What the records stage needs
+    without the facts — kind, read error, the date the content states — is kept beside it."""
 
-    raw: bytes | memoryview
+    raw: bytes | tuple[_Blob, int, int]  # the result's JSON, or where it is in the index file
     kind: Kind
     error: str | None = None
     error_kind: ErrorKind | None = None
     content_date: dt.date | None = None
     content_date_source: str | None = None
 
+    def data(self) -> bytes:
+        raw = self.raw
+        return raw if isinstance(raw, bytes) else raw[0].read(raw[1], raw[2])
+
     def load(self) -> Extracted:
-        return Extracted.model_validate_json(bytes(self.raw))
+        return Extracted.model_validate_json(self.data())
+
+    def keep(self) -> None:
+        """Hold the JSON in memory (before the index file it was read from is replaced)."""
+        if not isinstance(self.raw, bytes):
+            object.__setattr__(self, "raw", self.data())
 
     @classmethod
     def of(cls, result: Extracted) -> Stored:
@@ -98,12 +131,12 @@ class _Entry:
                 r.content_date.isoformat() if r.content_date else None, r.content_date_source]
 
     @classmethod
-    def of_row(cls, row: list[Any], body: memoryview) -> _Entry:
+    def of_row(cls, row: list[Any], blob: _Blob) -> _Entry:
         size, mtime_ns, ctime_ns, ino, dev, sha, racy, start, end, kind, error, error_kind, day, day_source = row
         if not all(isinstance(v, int) for v in (size, mtime_ns, ctime_ns, ino, dev, start, end)) or not (
-                isinstance(sha, str) and 0 <= start <= end <= len(body)):
+                isinstance(sha, str) and 0 <= start <= end <= blob.size):
             raise ValueError("damaged index row")
-        stored = Stored(raw=body[start:end], kind=Kind(kind), error=error,
+        stored = Stored(raw=(blob, start, end), kind=Kind(kind), error=error,
                         error_kind=ErrorKind(error_kind) if error_kind else None,
                         content_date=dt.date.fromisoformat(day) if day else None, content_date_source=day_source)
         return cls(size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns, ino=ino, dev=dev, sha=sha, racy=bool(racy),
@@ -155,6 +188,7 @@ class FileIndex:
                                person=b"cc-index-root").hexdigest()
         self.path = cache_dir / name[:2] / f"{name}-{CACHE_VERSION}-index{INDEX_FORMAT}-{_options_key(options)}.json"
         self.entries: dict[str, _Entry] = {}
+        self.blob: _Blob | None = None
         self.changed = False
 
     def file_key(self, path: Path) -> str:
@@ -162,26 +196,28 @@ class FileIndex:
                                person=b"cc-index-file").hexdigest()
 
     def load(self) -> None:
-        """Read the index: one line of JSON, the table (stat, content hash, where each result is, and
-        what the records stage needs without it), then the stored results back to back."""
+        """Read the index's table — one line of JSON: stat, content hash, where each result is in
+        the file, and what the records stage needs without it. The results after it are read when
+        asked for (`Stored`), from the file kept open."""
         if self.path.parent.is_symlink():
             return
         try:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
             return
+        fh = os.fdopen(fd, "rb")
         try:
-            with os.fdopen(fd, "rb") as fh:
-                data = fh.read()
-            head, _, _ = data.partition(b"\n")
-            table = json.loads(head)
+            table = json.loads(fh.readline())
             if not isinstance(table, dict) or table.get("version") != self.version:
+                fh.close()
                 return
-            body = memoryview(data)[len(head) + 1:]
-            entries = {k: _Entry.of_row(row, body) for k, row in table["entries"].items()}
+            base = fh.tell()
+            blob = _Blob(fh, base, os.fstat(fd).st_size - base)
+            entries = {k: _Entry.of_row(row, blob) for k, row in table["entries"].items()}
         except (OSError, ValueError, TypeError, KeyError):
+            fh.close()
             return  # a damaged index is rebuilt
-        self.entries = entries
+        self.entries, self.blob = entries, blob
 
     def lookup(self, key: str, st: Stat) -> _Entry | None:
         entry = self.entries.get(key)
@@ -203,19 +239,24 @@ class FileIndex:
         self.changed = self.changed or bool(gone)
 
     def save(self) -> None:
-        """Write the index (0600, atomic, never through a link); an unwritable cache only costs speed."""
+        """Write the index (0600, atomic, never through a link); an unwritable cache only costs speed.
+        Results still in the old file are taken into memory first: it is about to be replaced."""
         if not self.changed:
             return
         from credit_check.facts.runner import write_private
 
         rows: dict[str, list[object]] = {}
-        parts: list[bytes | memoryview] = []
+        parts: list[bytes] = []
         at = 0
         for key, entry in self.entries.items():
-            raw = entry.result.raw
+            entry.result.keep()
+            raw = entry.result.data()
             rows[key] = entry.row(at, at + len(raw))
             parts.append(raw)
             at += len(raw)
+        if self.blob is not None:
+            self.blob.close()
+            self.blob = None
         head = json.dumps({"version": self.version, "entries": rows}, ensure_ascii=False).encode("utf-8")
         write_private(self.cache_dir, self.path, b"".join([head, b"\n", *parts]))
 
@@ -340,6 +381,121 @@ class Memo:
 
         data = json.dumps({k: v for k, v in self.values.items() if k in self.used}, ensure_ascii=False).encode()
         write_private(self.cache_dir, self.path, data)
+
+
+class Lines:
+    """Texts kept per key from one audit to the next, like `Memo` (keyed name, 0600 in a 0700
+    folder, atomic, removed with the cache) but never all in memory: the table is read at once,
+    each text from the file when asked for, and the next version is written as a stream while the
+    caller goes through its keys (`writer`). Used for the JSON report's line per file."""
+
+    def __init__(self, cache_dir: Path, name: str) -> None:
+        from credit_check.facts.runner import CACHE_VERSION, cache_key
+
+        self.cache_dir = cache_dir
+        hexname = hashlib.blake2b(name.encode(), key=cache_key(cache_dir)[:64], digest_size=32,
+                                  person=b"cc-lines").hexdigest()
+        self.path = cache_dir / hexname[:2] / f"{hexname}-{CACHE_VERSION}-lines{INDEX_FORMAT}.json"
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.blob: _Blob | None = None
+        self._load()
+
+    def _load(self) -> None:
+        if self.path.parent.is_symlink():
+            return
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return
+        fh = os.fdopen(fd, "rb")
+        try:
+            table = json.loads(fh.readline())
+            base = fh.tell()
+            blob = _Blob(fh, base, os.fstat(fd).st_size - base)
+            spans = {str(k): (int(a), int(b)) for k, (a, b) in table.items()}
+            if not all(0 <= a <= b <= blob.size for a, b in spans.values()):
+                raise ValueError("damaged table")
+        except (OSError, ValueError, TypeError, AttributeError):
+            fh.close()
+            return
+        self.spans, self.blob = spans, blob
+
+    def get(self, key: str) -> bytes | None:
+        span = self.spans.get(key)
+        if span is None or self.blob is None:
+            return None
+        try:
+            return self.blob.read(*span)
+        except (OSError, ValueError):
+            return None
+
+    def writer(self) -> LinesWriter:
+        return LinesWriter(self)
+
+
+class LinesWriter:
+    """The next version of a `Lines`: `add` every key in order, then `finish` (or `abort`). Nothing is
+    written when the keys and texts are those already kept."""
+
+    def __init__(self, lines: Lines) -> None:
+        self.lines = lines
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.at = 0
+        self.same = True  # every text so far was read back from the kept file
+        self.body: BinaryIO | None = None
+        self.body_path = lines.path.with_name(f".{lines.path.name}.{os.getpid()}.body.tmp")
+
+    def add(self, key: str, data: bytes, *, unchanged: bool) -> None:
+        if key in self.spans:
+            return
+        if self.body is None:
+            from credit_check.facts.runner import _private_dir
+
+            try:
+                _private_dir(self.lines.cache_dir, link_ok=True)
+                _private_dir(self.body_path.parent)
+                fd = os.open(self.body_path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            except OSError:
+                self.lines = None  # type: ignore[assignment]  # an unwritable cache only costs speed
+                return
+            self.body = os.fdopen(fd, "w+b")
+        if self.lines is None:
+            return
+        self.body.write(data)
+        self.spans[key] = (self.at, self.at + len(data))
+        self.same = self.same and unchanged
+        self.at += len(data)
+
+    def finish(self) -> None:
+        from credit_check.facts.runner import write_private
+
+        lines, body = self.lines, self.body
+        if lines is None or body is None:
+            self.abort()
+            return
+        if self.same and self.spans.keys() == lines.spans.keys():
+            self.abort()  # nothing new to keep
+            return
+        try:
+            head = json.dumps(self.spans, separators=(",", ":")).encode("ascii")
+            body.seek(0)
+            data = head + b"\n" + body.read()
+        except OSError:
+            self.abort()
+            return
+        self.abort()
+        if lines.blob is not None:
+            lines.blob.close()
+            lines.blob = None
+        write_private(lines.cache_dir, lines.path, data)
+
+    def abort(self) -> None:
+        if self.body is not None:
+            with contextlib.suppress(OSError):
+                self.body.close()
+            self.body = None
+        with contextlib.suppress(OSError):
+            os.unlink(self.body_path)
 
 
 def code_digest(*modules: str) -> str:

@@ -83,3 +83,27 @@ def test_warm_audit_is_the_cold_audit(warm: tuple[Path, Path]) -> None:
         assert report.findings == first.findings and report.tasks == first.tasks and report.score == first.score
         assert list(report.files) == list(first.files)
         assert report.model_dump_json() == first.model_dump_json()  # stored records serialise as built ones
+
+
+def test_warm_json_report_builds_no_record_and_keeps_no_path(warm: tuple[Path, Path], tmp_path: Path) -> None:
+    """The second audit of an unchanged tree writes the same JSON report without building any
+    record: checks, evaluation and verification are remembered, each file's line is read back."""
+    from credit_check.reporters import json as json_report
+
+    root, _ = warm
+    cat = load_catalogue()
+    options = AuditOptions(root=root, catalogue=cat, audit_date=dt.date(2025, 1, 15), jobs=1, ocr=False,
+                           cache_dir=tmp_path / "cache", period=Period(start=cat.settings.period_start,
+                                                                       end=cat.settings.period_end))
+    first = run_audit(options)
+    cold = json_report.render(first)
+    assert isinstance(first.files, Records)
+    second = run_audit(options)
+    assert json_report.render(second) == cold == json_report.render(run_audit(options))
+    assert isinstance(second.files, Records) and second.files.built() == 0
+    kept = [p for p in (tmp_path / "cache").rglob("*.json") if "-lines" in p.name]
+    assert len(kept) == 1 and oct(kept[0].stat().st_mode & 0o777) == "0o600"
+    data = kept[0].read_bytes()
+    assert not any(p.name.encode() in data for p in root.iterdir() if p.is_dir())
+    kept[0].write_bytes(b"{damaged\n" + data[:100])  # a damaged file is rebuilt, the report unchanged
+    assert json_report.render(run_audit(options)) == cold
