@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from credit_check.textclean import fix_surrogates, visible_name
 
@@ -76,12 +77,17 @@ def display_name(raw: str) -> tuple[str, str | None]:
     """A readable NFC name, and "gbk" when it had to be recovered from GBK bytes. Control
     characters are shown as their control pictures (ESC as ␛: a name cannot act on a terminal or
     break an XML report), lone surrogates as U+FFFD (`textclean.visible_name`)."""
+    if raw.isascii() and raw.isprintable():  # most names: nothing to recover, nothing to show otherwise
+        return raw, None
     shown, encoding = _decoded_name(raw)
     return visible_name(shown), encoding
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")  # undecodable bytes kept by surrogateescape
+
+
 def _decoded_name(raw: str) -> tuple[str, str | None]:
-    if any("\udc80" <= ch <= "\udcff" for ch in raw):  # undecodable bytes kept by surrogateescape
+    if _ESCAPED.search(raw):
         data = raw.encode("utf-8", "surrogateescape")
         for codec in ("gb18030", "big5"):
             try:
@@ -97,7 +103,7 @@ def _decoded_name(raw: str) -> tuple[str, str | None]:
 
 def _unmojibake(name: str) -> str | None:
     """GBK bytes that a tool decoded as Latin-1 or CP437 (zip files): `ÐÅÓÃ` → `信用`."""
-    if name.isascii() or any(ord(ch) > 0xFF and ch not in _CP437_HIGH for ch in name):
+    if name.isascii() or _BEYOND_ONE_BYTE.search(name):
         return None
     for codec in ("latin-1", "cp437"):
         try:
@@ -110,6 +116,8 @@ def _unmojibake(name: str) -> str | None:
 
 
 _CP437_HIGH = frozenset(bytes(range(0x80, 0x100)).decode("cp437"))
+# A character neither Latin-1 nor CP437 could have made from a byte: the name is not mojibake.
+_BEYOND_ONE_BYTE = re.compile("[^\x00-\xff" + "".join(sorted(re.escape(ch) for ch in _CP437_HIGH if ord(ch) > 0xFF)) + "]")
 
 
 def is_litter(name: str) -> bool:
@@ -121,7 +129,11 @@ def discover(root: Path, known_ids: Collection[str], aliases: Mapping[str, str] 
     """Walk `root` once and map files to task ids (by id prefix, or by a catalogue alias).
 
     Links to folders are not followed. A link to a file is kept only when its target lies inside
-    the tree; one that leads outside is listed with `outside=True` and never opened."""
+    the tree; one that leads outside is listed with `outside=True` and never opened.
+
+    One `os.scandir` per folder, depth first in name order, with an explicit stack (a tree
+    thousands of folders deep is walked, not a recursion error); the entry's own type answers
+    "folder, file or something else" without a stat, and a file is stat'ed once, for its size."""
     try:
         inside = root.resolve()
     except OSError:
@@ -130,40 +142,78 @@ def discover(root: Path, known_ids: Collection[str], aliases: Mapping[str, str] 
     folders: list[str] = []
     unreadable: list[str] = []
     task_folders: dict[str, str] = {}
+    child_of = _child_maker()
 
-    def walk(directory: Path, rel: str, task: str | None) -> None:
+    # Each frame: the rest of a folder's entries in name order, and the folder's Path, display
+    # path and task.
+    stack: list[tuple[Iterator[os.DirEntry[str]], Path, str, str | None]] = []
+
+    def enter(directory: Path, rel: str, task: str | None) -> None:
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=_entry_name)
         except OSError:
             unreadable.append(rel or ".")
             return
-        for entry in entries:
-            shown, encoding = display_name(entry.name)
-            child_rel = f"{rel}/{shown}" if rel else shown
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.name.lower() in _LITTER_DIRS:
-                        continue
-                    folders.append(child_rel)
-                    own_id = task_id_of(shown, known_ids, aliases)
-                    if own_id:
-                        task_folders.setdefault(own_id, child_rel)
-                    walk(Path(entry.path), child_rel, own_id or task)
-                    continue
-                if not entry.is_file() or is_litter(shown):
-                    continue
-                outside = entry.is_symlink() and not _within(Path(entry.path), inside)
-                size = 0 if outside else entry.stat().st_size
-            except OSError:
-                unreadable.append(child_rel)
-                continue
-            own = task_id_of(shown, known_ids, aliases) if task is None else None
-            files.append(Discovered(path=child_rel, abs_path=Path(entry.path), size=size,
-                                    task=task or own, name_encoding=encoding, outside=outside))
+        stack.append((iter(entries), directory, rel, task))
 
-    walk(root, "", None)
+    enter(root, "", None)
+    while stack:
+        rest, directory, rel, task = stack[-1]
+        entry = next(rest, None)
+        if entry is None:
+            stack.pop()
+            continue
+        name = entry.name
+        shown, encoding = display_name(name)
+        child_rel = f"{rel}/{shown}" if rel else shown
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if name.lower() in _LITTER_DIRS:
+                    continue
+                folders.append(child_rel)
+                own_id = task_id_of(shown, known_ids, aliases)
+                if own_id:
+                    task_folders.setdefault(own_id, child_rel)
+                enter(child_of(directory, name), child_rel, own_id or task)
+                continue
+            if not entry.is_file() or is_litter(shown):
+                continue
+            path = child_of(directory, name)
+            outside = entry.is_symlink() and not _within(path, inside)
+            size = 0 if outside else entry.stat().st_size
+        except OSError:
+            unreadable.append(child_rel)
+            continue
+        own = task_id_of(shown, known_ids, aliases) if task is None else None
+        files.append(Discovered(path=child_rel, abs_path=path, size=size,
+                                task=task or own, name_encoding=encoding, outside=outside))
+
     return Tree(root=root, files=tuple(files), folders=tuple(folders), unreadable=tuple(unreadable),
                 task_folders=task_folders)
+
+
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _child_maker() -> Callable[[Path, str], Path]:
+    """`folder / name` for a name just listed in `folder` (no separator, not "." or ".."). The
+    same Path as parsing the joined string, built without parsing it again where pathlib offers
+    that (CPython 3.11–3.12 `_make_child_relpath`: 5 ms instead of 50 ms for 10,000 files)."""
+    make = getattr(Path, "_make_child_relpath", None)
+    if make is not None:
+        try:
+            probe = make(Path("/a"), "b")
+        except Exception:  # another pathlib: its private helper works differently
+            probe = None
+        if isinstance(probe, Path) and probe == Path("/a/b") and probe.parts == Path("/a/b").parts:
+            return cast("Callable[[Path, str], Path]", make)
+    return _join
+
+
+def _join(directory: Path, name: str) -> Path:
+    return directory / name
 
 
 def _within(path: Path, root: Path) -> bool:

@@ -21,12 +21,14 @@ when any requirement is unknown, else `partial`.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
-from collections.abc import Sequence
+import weakref
+from collections.abc import MutableSequence, Sequence
 from typing import Any
 
 from credit_check.catalogue.models import Bonus, Cadence, Catalogue, Material, Requirement, Task
-from credit_check.classify import matches_keywords, materials, title_of
+from credit_check.classify import haystack, materials, title_of
 from credit_check.facttypes import PhotoFacts
 from credit_check.model import (
     EvidenceFile,
@@ -59,10 +61,85 @@ def buckets(period: Period, cadence: Cadence) -> list[tuple[str, dt.date, dt.dat
     return out
 
 
+class TaskFiles:
+    """The files of one audit grouped by task, each file classified once (its materials, the words
+    its keywords are matched in, the text its domains are looked for in): what `evaluate` asks of
+    a file, worked out once for all tasks and requirements instead of once per task and
+    requirement. Build it once (`TaskFiles(files)`) and pass it to every `evaluate` call; a
+    caller that does not is served by the grouping of the last sequence seen, while that sequence
+    lives and is unchanged."""
+
+    def __init__(self, files: Sequence[EvidenceFile]) -> None:
+        self.files: tuple[EvidenceFile, ...] = tuple(files)
+        self.by_task: dict[str | None, list[EvidenceFile]] = {}
+        for f in self.files:
+            self.by_task.setdefault(f.task, []).append(f)
+        # by id(): every file is held by `files`, so an id is never reused while this lives
+        self._materials: dict[int, frozenset[Material]] = {}
+        self._words: dict[int, str] = {}
+        self._domain_text: dict[int, str] = {}
+
+    def of(self, task_id: str) -> list[EvidenceFile]:
+        return self.by_task.get(task_id, [])
+
+    def holds(self, files: Sequence[EvidenceFile]) -> bool:
+        """`files` are the files grouped here, in the same order."""
+        return len(files) == len(self.files) and all(map(operator.is_, files, self.files))
+
+    def materials(self, f: EvidenceFile) -> frozenset[Material]:
+        found = self._materials.get(id(f))
+        if found is None:
+            found = self._materials[id(f)] = materials(f)
+        return found
+
+    def matches(self, f: EvidenceFile, keywords: tuple[str, ...]) -> bool:
+        """`classify.matches_keywords`, with the file's words worked out once."""
+        if not keywords:
+            return True
+        words = self._words.get(id(f))
+        if words is None:
+            words = self._words[id(f)] = haystack(f)
+        return any(k in words for k in keywords)
+
+    def domain_text(self, f: EvidenceFile) -> str:
+        """Where a file's 重点领域 / 细分领域 are looked for: path, title and the start of the text."""
+        text = self._domain_text.get(id(f))
+        if text is None:
+            text = self._domain_text[id(f)] = f"{f.path} {title_of(f)} {f.text[:2000]}"
+        return text
+
+
+_LAST: list[tuple[weakref.ref[Sequence[EvidenceFile]], TaskFiles]] = []
+
+
+def _forget(ref: weakref.ref[Sequence[EvidenceFile]]) -> None:
+    if _LAST and _LAST[0][0] is ref:
+        _LAST.clear()
+
+
+def task_files(files: Sequence[EvidenceFile]) -> TaskFiles:
+    """The grouping of `files`: the one made for the same sequence on an earlier call when that
+    sequence is still alive and unchanged (kept no longer than the sequence itself: a weak
+    reference), else a new one. A list or tuple cannot be referred to weakly: grouped anew."""
+    if _LAST:
+        ref, grouped = _LAST[0]
+        if ref() is files and (grouped.holds(files) if isinstance(files, MutableSequence)
+                               else len(files) == len(grouped.files)):
+            return grouped
+    grouped = TaskFiles(files)
+    try:
+        ref = weakref.ref(files, _forget)
+    except TypeError:
+        return grouped
+    _LAST[:] = [(ref, grouped)]
+    return grouped
+
+
 def _evaluate_requirement(req: Requirement, files: Sequence[EvidenceFile], period: Period,
-                          catalogue: Catalogue) -> RequirementResult:
+                          catalogue: Catalogue, known: TaskFiles) -> RequirementResult:
     wanted = set(req.material)
-    fitting = [f for f in files if f.error is None and wanted & materials(f) and matches_keywords(f, req.keywords)]
+    # (both tests are pure: the cheaper one, the keywords, first)
+    fitting = [f for f in files if f.error is None and known.matches(f, req.keywords) and wanted & known.materials(f)]
     in_period = [f for f in fitting if f.date is not None and period.contains(f.date)]
     undated = [f for f in fitting if f.date is None]
     base: dict[str, Any] = {"id": req.id, "label": req.label}
@@ -78,7 +155,7 @@ def _evaluate_requirement(req: Requirement, files: Sequence[EvidenceFile], perio
         names = catalogue.all_subdomains()
         seen: dict[str, list[str]] = {}
         for f in in_period + undated:
-            text = f"{f.path} {title_of(f)} {f.text[:2000]}"
+            text = known.domain_text(f)
             for name in names:
                 if name in text:
                     seen.setdefault(name, []).append(f.path)
@@ -101,7 +178,8 @@ def _evaluate_requirement(req: Requirement, files: Sequence[EvidenceFile], perio
             covered.append(label)
         else:
             gaps.append(label)
-            shots = [f for f in photos if f.date is not None and first <= f.date <= last and f not in inside]
+            counted = {id(f) for f in inside}  # by identity: two records of one tree are never equal
+            shots = [f for f in photos if f.date is not None and first <= f.date <= last and id(f) not in counted]
             if shots:
                 partial.append(label)
                 used_files.extend(f.path for f in shots)
@@ -194,10 +272,14 @@ def _reason_en(r: RequirementResult, label: str, cadence: Cadence) -> str:
 
 
 def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, catalogue: Catalogue,
-             *, bonus: bool = False, folder: str | None = None) -> tuple[TaskResult, list[Finding]]:
-    """The result of one task or bonus item, and the evidence findings for its to-do list."""
-    mine = [f for f in files if f.task == item.id]
-    results = [_evaluate_requirement(r, mine, period, catalogue) for r in item.requirements]
+             *, bonus: bool = False, folder: str | None = None,
+             grouped: TaskFiles | None = None) -> tuple[TaskResult, list[Finding]]:
+    """The result of one task or bonus item, and the evidence findings for its to-do list.
+    `grouped`: `TaskFiles(files)`, made once for all the tasks of an audit (else `task_files`)."""
+    if grouped is None or not (grouped.files is files or grouped.holds(files)):
+        grouped = task_files(files)
+    mine = grouped.of(item.id)
+    results = [_evaluate_requirement(r, mine, period, catalogue, grouped) for r in item.requirements]
     status = _combine(results)
     fraction = sum(_fraction(r) for r in results) / len(results) if results else 0.0
     if bonus:  # a bonus item counts whole or not at all
@@ -208,7 +290,8 @@ def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, 
     reasons_en: list[str] = []
     findings: list[Finding] = []
     for req, res in zip(item.requirements, results, strict=True):
-        undated = sum(1 for f in mine if f.date is None and f.path in res.files)
+        listed = set(res.files)
+        undated = sum(1 for f in mine if f.date is None and f.path in listed)
         reason = _reason(res, req.cadence, undated)
         reasons.append(reason)
         reasons_en.append(_reason_en(res, req.label_en or req.label, req.cadence))

@@ -1,0 +1,106 @@
+"""The verification stage on a warm run: remembered verdicts need no OpenCV import (0.2 s), the
+verdicts are versioned by the comparison (`facts/verify.py`) alone, verdicts kept under the
+previous version are read once more, and without OpenCV every pair is unverified as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from credit_check import verify
+from credit_check.catalogue import load_catalogue
+from credit_check.discover import discover
+from credit_check.executors import LocalExecutor
+from credit_check.facts import ExtractOptions
+from credit_check.facts.index import Memo, code_digest, read_all
+from credit_check.model import EvidenceFile
+from credit_check.records import build_records
+from tests.builders.photos import PhotoSpec, make_photo, resized
+from tests.conftest import REPO_ROOT
+
+OPTIONS = ExtractOptions(ocr=False)
+
+
+def _tree(tmp_path: Path) -> tuple[Path, list[EvidenceFile]]:
+    root = tmp_path / "tree"
+    make_photo(root / "5.1 宣传月" / "a" / "IMG_1.jpg", PhotoSpec(seed=4, taken=dt.datetime(2024, 5, 1, 9)))
+    resized(root / "5.1 宣传月" / "a" / "IMG_1.jpg", root / "5.2 诚信典范" / "b" / "IMG_1_small.jpg", 0.7)
+    cat = load_catalogue()
+    tree = discover(root, {t.id for t in cat.tasks})
+    return root, list(build_records(tree, read_all(tree.files, OPTIONS, tmp_path / "cache", root, LocalExecutor(1)), cat))
+
+
+_SECOND_RUN = """
+import pickle, sys
+from pathlib import Path
+from credit_check import verify
+from credit_check.catalogue import load_catalogue
+from credit_check.discover import discover
+from credit_check.executors import LocalExecutor
+from credit_check.facts import ExtractOptions
+from credit_check.facts.index import read_all
+from credit_check.records import build_records
+root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+cat = load_catalogue()
+tree = discover(root, {t.id for t in cat.tasks})
+files = build_records(tree, read_all(tree.files, ExtractOptions(ocr=False), cache, root, LocalExecutor(1)), cat)
+out = verify.verify_photos(files, cat, cache_dir=cache)
+sys.stdout.buffer.write(pickle.dumps((sorted(out.items()), "cv2" in sys.modules)))
+"""
+
+
+def test_remembered_verdicts_do_not_import_opencv(tmp_path: Path) -> None:
+    pytest.importorskip("cv2")
+    root, files = _tree(tmp_path)
+    first = verify.verify_photos(files, load_catalogue(), cache_dir=tmp_path / "cache")
+    assert first and all(v.verdict != "unverified" for v in first.values())
+    run = subprocess.run([sys.executable, "-c", _SECOND_RUN, str(root), str(tmp_path / "cache")],
+                         capture_output=True, check=True, cwd=REPO_ROOT)
+    again, imported = pickle.loads(run.stdout)
+    assert again == sorted(first.items())
+    assert not imported
+
+
+def test_verdicts_kept_under_the_previous_version_are_read_once_more(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("cv2")
+    _root, files = _tree(tmp_path)
+    cache = tmp_path / "cache"
+    cat = load_catalogue()
+    first = verify.verify_photos(files, cat, cache_dir=cache)
+    current = verify._pair_memo(cache)
+    assert current.values and code_digest("credit_check.facts.verify") in current.path.name
+    assert code_digest("credit_check.verify") not in current.path.name.rsplit("-memo", 1)[1]
+    # the same verdicts, as an earlier version kept them; none under the current version
+    old = Memo(cache, verify.PAIR_MEMO, "old-version")
+    old.values = dict(current.values)
+    old.used = set(old.values)
+    old.changed = True
+    old.save()
+    current.path.unlink()
+    monkeypatch.setitem(verify._LEGACY_PAIR_VERSIONS, code_digest("credit_check.facts.verify"), "old-version")
+    from credit_check.facts import verify as pixels
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a remembered pair was opened again")
+
+    monkeypatch.setattr(pixels, "prepare_file", refuse)
+    assert verify.verify_photos(files, cat, cache_dir=cache) == first
+    assert verify._pair_memo(cache).path.exists()  # now kept under the current version
+
+
+def test_without_opencv_every_pair_is_unverified_even_when_remembered(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("cv2")
+    _root, files = _tree(tmp_path)
+    cat = load_catalogue()
+    first = verify.verify_photos(files, cat, cache_dir=tmp_path / "cache")
+    monkeypatch.setitem(sys.modules, "cv2", None)  # what an uninstalled OpenCV looks like to an import
+    gone = verify.verify_photos(files, cat, cache_dir=tmp_path / "cache")
+    assert gone.keys() == first.keys()
+    assert all(v.verdict == "unverified" and v.reason == verify.UNAVAILABLE for v in gone.values())
