@@ -71,25 +71,15 @@ def verify_photos(files: Sequence[EvidenceFile], catalogue: Catalogue,
 
 
 PAIR_MEMO = "photo-verdicts"
-# Until this version the verdicts were versioned by this module's source as well as the
-# comparison's, so any edit here discarded all of them (about 170 s CPU of ORB + RANSAC on the
-# 10,000-file synthetic tree). A verdict is made by `facts.verify` alone (this module chooses the
-# inputs, which are in the key), so it is versioned by that module; verdicts kept under the old
-# version are read once more where the comparison is still the one that made them:
-# {digest of facts/verify.py: the old version}.
-_LEGACY_PAIR_VERSIONS = {"c960af48": "70992220"}
 
 
 def _pair_memo(cache_dir: Path) -> Memo:
+    """The remembered pair verdicts. A verdict is made by `facts.verify` alone (this module chooses
+    the inputs, which are in the key), so it is versioned by that module: editing this stage does
+    not throw away verdicts that cost ~170 s CPU on a 10,000-file tree."""
     from credit_check.facts.index import Memo, code_digest
 
-    comparison = code_digest("credit_check.facts.verify")
-    memo = Memo(cache_dir, PAIR_MEMO, f"2-{comparison}")
-    legacy = _LEGACY_PAIR_VERSIONS.get(comparison)
-    if not memo.values and legacy:
-        memo.values = Memo(cache_dir, PAIR_MEMO, legacy).values
-        memo.changed = bool(memo.values)  # written under the new version when saved
-    return memo
+    return Memo(cache_dir, PAIR_MEMO, f"2-{code_digest('credit_check.facts.verify')}")
 
 
 def _memo_key(first: EvidenceFile, second: EvidenceFile) -> str | None:

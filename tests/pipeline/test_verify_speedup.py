@@ -17,7 +17,7 @@ from credit_check.catalogue import load_catalogue
 from credit_check.discover import discover
 from credit_check.executors import LocalExecutor
 from credit_check.facts import ExtractOptions
-from credit_check.facts.index import Memo, code_digest, read_all
+from credit_check.facts.index import code_digest, read_all
 from credit_check.model import EvidenceFile
 from credit_check.records import build_records
 from tests.builders.photos import PhotoSpec, make_photo, resized
@@ -66,7 +66,7 @@ def test_remembered_verdicts_do_not_import_opencv(tmp_path: Path) -> None:
     assert not imported
 
 
-def test_verdicts_kept_under_the_previous_version_are_read_once_more(tmp_path: Path,
+def test_verdicts_are_versioned_by_the_comparison_alone(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("cv2")
     _root, files = _tree(tmp_path)
@@ -76,14 +76,6 @@ def test_verdicts_kept_under_the_previous_version_are_read_once_more(tmp_path: P
     current = verify._pair_memo(cache)
     assert current.values and code_digest("credit_check.facts.verify") in current.path.name
     assert code_digest("credit_check.verify") not in current.path.name.rsplit("-memo", 1)[1]
-    # the same verdicts, as an earlier version kept them; none under the current version
-    old = Memo(cache, verify.PAIR_MEMO, "old-version")
-    old.values = dict(current.values)
-    old.used = set(old.values)
-    old.changed = True
-    old.save()
-    current.path.unlink()
-    monkeypatch.setitem(verify._LEGACY_PAIR_VERSIONS, code_digest("credit_check.facts.verify"), "old-version")
     from credit_check.facts import verify as pixels
 
     def refuse(*args: object, **kwargs: object) -> object:
@@ -91,7 +83,6 @@ def test_verdicts_kept_under_the_previous_version_are_read_once_more(tmp_path: P
 
     monkeypatch.setattr(pixels, "prepare_file", refuse)
     assert verify.verify_photos(files, cat, cache_dir=cache) == first
-    assert verify._pair_memo(cache).path.exists()  # now kept under the current version
 
 
 def test_without_opencv_every_pair_is_unverified_even_when_remembered(tmp_path: Path,
