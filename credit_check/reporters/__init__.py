@@ -12,17 +12,15 @@ neither openpyxl (the workbook) nor the HTML template.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import io
 import os
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import IO, TextIO, cast
+from typing import cast
 
 from credit_check.model import Report
+from credit_check.outputs import atomic_file, atomic_text
 from credit_check.pii import mask_text
 
 Renderer = Callable[[Report, str], str]
@@ -115,42 +113,3 @@ def write_output(name: str, report: Report, lang: str, output: Path, root: Path 
     rendered = render_output(name, report, lang, output, root)
     with atomic_file(output) as fh:
         fh.write(rendered.encode("utf-8") if isinstance(rendered, str) else rendered)
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[IO[bytes]]:
-    """A binary file whose content replaces `path` when the block ends without an exception:
-    written to a temporary file in the same folder (same file system, so the rename is atomic),
-    flushed to disk, given the usual permissions (umask applies) and renamed over `path`. On any
-    failure, Ctrl-C included, the temporary file is removed and `path` is left as it was.
-    Creates missing parent folders."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file 0600; a report gets the usual permissions (umask applies).
-        umask = os.umask(0)
-        os.umask(umask)
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def atomic_text(path: Path) -> Iterator[TextIO]:
-    """`atomic_file` as UTF-8 text, line ends written as they are."""
-    with atomic_file(path) as fh:
-        text = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=False)
-        try:
-            yield text
-            text.flush()
-        finally:
-            with contextlib.suppress(ValueError, OSError):
-                text.detach()  # the binary file is closed (and renamed) by atomic_file
