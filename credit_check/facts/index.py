@@ -76,6 +76,26 @@ class _Blob:
             self.fh.close()
 
 
+def _open_table(path: Path) -> tuple[Any, _Blob] | None:
+    """A file of the index's layout — one line of JSON (its table), then the bytes it points
+    into — opened without following a link: the parsed table and the rest, kept open; None when
+    it is missing, unreadable or its first line is not JSON."""
+    if path.parent.is_symlink():
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    fh = os.fdopen(fd, "rb")
+    try:
+        table = json.loads(fh.readline())
+        base = fh.tell()
+        return table, _Blob(fh, base, os.fstat(fd).st_size - base)
+    except (OSError, ValueError):
+        fh.close()
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Stored:
     """A result kept in the index, read and parsed only when it is asked for (`load`): an unchanged
@@ -199,23 +219,16 @@ class FileIndex:
         """Read the index's table — one line of JSON: stat, content hash, where each result is in
         the file, and what the records stage needs without it. The results after it are read when
         asked for (`Stored`), from the file kept open."""
-        if self.path.parent.is_symlink():
+        opened = _open_table(self.path)
+        if opened is None:
             return
+        table, blob = opened
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return
-        fh = os.fdopen(fd, "rb")
-        try:
-            table = json.loads(fh.readline())
             if not isinstance(table, dict) or table.get("version") != self.version:
-                fh.close()
-                return
-            base = fh.tell()
-            blob = _Blob(fh, base, os.fstat(fd).st_size - base)
+                raise ValueError("another version's index")
             entries = {k: _Entry.of_row(row, blob) for k, row in table["entries"].items()}
         except (OSError, ValueError, TypeError, KeyError):
-            fh.close()
+            blob.close()
             return  # a damaged index is rebuilt
         self.entries, self.blob = entries, blob
 
@@ -401,22 +414,16 @@ class Lines:
         self._load()
 
     def _load(self) -> None:
-        if self.path.parent.is_symlink():
+        opened = _open_table(self.path)
+        if opened is None:
             return
+        table, blob = opened
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return
-        fh = os.fdopen(fd, "rb")
-        try:
-            table = json.loads(fh.readline())
-            base = fh.tell()
-            blob = _Blob(fh, base, os.fstat(fd).st_size - base)
             spans = {str(k): (int(a), int(b)) for k, (a, b) in table.items()}
             if not all(0 <= a <= b <= blob.size for a, b in spans.values()):
                 raise ValueError("damaged table")
-        except (OSError, ValueError, TypeError, AttributeError):
-            fh.close()
+        except (ValueError, TypeError, AttributeError):
+            blob.close()
             return
         self.spans, self.blob = spans, blob
 
