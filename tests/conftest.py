@@ -46,3 +46,14 @@ def cjk_font_path() -> Path:
     if path is None:
         pytest.skip(NO_CJK_FONT)
     return path
+
+
+def sigint_deliverable() -> None:
+    """`preexec_fn` for a child that a test interrupts with SIGINT: the child starts with SIGINT
+    unblocked and at its default, whatever signal mask or disposition the test process itself
+    carries at that moment (a child inherits both, and Python keeps an inherited "ignore"), so
+    the test measures the tool's Ctrl-C handling and not the test runner's state."""
+    import signal
+
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

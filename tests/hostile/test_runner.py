@@ -24,6 +24,7 @@ from credit_check.discover import Discovered
 from credit_check.facts import ExtractOptions
 from credit_check.facts.runner import GRACE, extract_all
 from credit_check.facttypes import ErrorKind
+from tests.conftest import sigint_deliverable
 from tests.hostile.corpus import big_legal_png, many_pages_pdf, text_pdf
 
 REPO = Path(__file__).resolve().parents[2]
@@ -143,7 +144,8 @@ def test_ctrl_c_exits_130_within_seconds_and_leaves_nothing(tmp_path: Path) -> N
     env = {**os.environ, marker.split("=")[0]: marker.split("=")[1]}
     proc = subprocess.Popen([str(REPO / ".venv" / "bin" / "credit-check"), "audit", str(root.parent), "--no-ocr",
                              "--no-cache", "--format", "json", "--output", str(out), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO,
+                            preexec_fn=sigint_deliverable)
     time.sleep(6)  # the workers are busy with the slow files by now
     assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
     sent = time.monotonic()

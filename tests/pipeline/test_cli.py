@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from credit_check.cli import app
 from credit_check.facts.ocr import DISABLE_ENV
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, sigint_deliverable
 
 runner = CliRunner()
 
@@ -398,7 +398,8 @@ def test_ctrl_c_leaves_no_workers_and_no_report(tmp_path: Path, whole_group: boo
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.Popen([sys.executable, "-m", "credit_check", "audit", str(root), "--no-cache", "--jobs", "2",
                              "--json", str(out / "report.json"), "--html", str(out / "report.html")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
+                            preexec_fn=sigint_deliverable)
     try:
         deadline = time.monotonic() + 60
         while len(_group(proc.pid)) < 3 and proc.poll() is None and time.monotonic() < deadline:
