@@ -80,17 +80,15 @@ def _open_table(path: Path) -> tuple[Any, _Blob] | None:
     """A file of the index's layout — one line of JSON (its table), then the bytes it points
     into — opened without following a link: the parsed table and the rest, kept open; None when
     it is missing, unreadable or its first line is not JSON."""
-    if path.parent.is_symlink():
+    from credit_check.facts.runner import open_cached
+
+    fh = open_cached(path)
+    if fh is None:
         return None
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    fh = os.fdopen(fd, "rb")
     try:
         table = json.loads(fh.readline())
         base = fh.tell()
-        return table, _Blob(fh, base, os.fstat(fd).st_size - base)
+        return table, _Blob(fh, base, os.fstat(fh.fileno()).st_size - base)
     except (OSError, ValueError):
         fh.close()
         return None
@@ -126,11 +124,6 @@ class Stored:
         return cls(raw=result.model_dump_json().encode("utf-8"), kind=result.kind, error=result.error,
                    error_kind=result.error_kind, content_date=result.content_date,
                    content_date_source=result.content_date_source)
-
-
-def load(result: Extracted | Stored) -> Extracted:
-    """The facts of a result, parsed if it is still stored."""
-    return result.load() if isinstance(result, Stored) else result
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,12 +357,13 @@ class Memo:
         self._load()
 
     def _load(self) -> None:
+        from credit_check.facts.runner import open_cached
 
-        if self.path.parent.is_symlink():
+        fh = open_cached(self.path)
+        if fh is None:
             return
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "rb") as fh:
+            with fh:
                 data = json.loads(fh.read())
         except (OSError, ValueError):
             return

@@ -48,7 +48,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from credit_check import __version__
 from credit_check.discover import Discovered
@@ -139,15 +139,23 @@ def _entry(cache_dir: str, sha: str, options: ExtractOptions, key: bytes) -> Pat
     return Path(cache_dir) / sha[:2] / f"{sha}-{CACHE_VERSION}-{_options_key(options)}-{key_id}.json"
 
 
-def _load(entry: Path) -> Extracted | None:
-    if entry.parent.is_symlink():
+def open_cached(path: Path) -> BinaryIO | None:
+    """A cache file opened for reading, never through a link (neither the file nor its folder);
+    None when it is missing or unreadable."""
+    if path.parent.is_symlink():
         return None
     try:
-        fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        return os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb")
     except OSError:
         return None
+
+
+def _load(entry: Path) -> Extracted | None:
+    fh = open_cached(entry)
+    if fh is None:
+        return None
     try:
-        with os.fdopen(fd, "rb") as fh:
+        with fh:
             return Extracted.model_validate_json(fh.read())
     except (OSError, ValueError):
         return None  # a damaged cache entry is simply rebuilt
