@@ -39,6 +39,7 @@ from credit_check.facttypes import ErrorKind
 from credit_check.model import Extracted, Kind
 
 Progress = Callable[[int, int, str], None]
+Sink = Callable[[int, str, Extracted], None]  # (index of the file, content hash, its facts)
 DASK_HINT = "需要安装 dask 组件 / needs the dask extra: pip install 'credit-check[dask]'"
 GRACE = 30.0  # seconds past a task's time limits before it is given up (network, a busy scheduler)
 BATCH = 8  # files per Dask task
@@ -49,8 +50,11 @@ class ExecutorError(ValueError):
 
 
 class Executor(Protocol):
+    """Reads `items`: the (content hash, facts) of each in order, or, with `sink`, each handed to
+    `sink(index, sha, facts)` as it arrives and not kept (the list is then empty)."""
+
     def read(self, items: Sequence[Discovered], options: ExtractOptions, cache_dir: Path | None,
-             progress: Progress | None = None) -> list[tuple[str, Extracted]]: ...
+             progress: Progress | None = None, sink: Sink | None = None) -> list[tuple[str, Extracted]]: ...
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,10 @@ class LocalExecutor:
     jobs: int = 0
 
     def read(self, items: Sequence[Discovered], options: ExtractOptions, cache_dir: Path | None,
-             progress: Progress | None = None) -> list[tuple[str, Extracted]]:
+             progress: Progress | None = None, sink: Sink | None = None) -> list[tuple[str, Extracted]]:
         from credit_check.facts.runner import extract_all
 
-        return extract_all(items, options, cache_dir, self.jobs, progress)
+        return extract_all(items, options, cache_dir, self.jobs, progress, sink)
 
 
 def parse_executor(spec: str | None, jobs: int = 0) -> Executor:
@@ -141,7 +145,7 @@ class DaskExecutor:
     connect_timeout: float = 30.0
 
     def read(self, items: Sequence[Discovered], options: ExtractOptions, cache_dir: Path | None,
-             progress: Progress | None = None) -> list[tuple[str, Extracted]]:
+             progress: Progress | None = None, sink: Sink | None = None) -> list[tuple[str, Extracted]]:
         from distributed import Client  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
         if not items:
@@ -152,7 +156,7 @@ class DaskExecutor:
             raise ExecutorError(f"无法连接 Dask 调度器 / cannot reach the Dask scheduler at {self.address}: {exc}") from None
         try:
             with client.as_current():  # `distributed.wait` looks for the current client
-                return _Run(self, client, items, options, cache_dir, progress).run()
+                return _Run(self, client, items, options, cache_dir, progress, sink).run()
         finally:
             client.close()  # type: ignore[no-untyped-call,unused-ignore]
 
@@ -161,7 +165,7 @@ class _Run:
     """One audit's files through a Dask client: bounded tasks in flight, retries, deadlines."""
 
     def __init__(self, spec: DaskExecutor, client: Any, items: Sequence[Discovered], options: ExtractOptions,
-                 cache_dir: Path | None, progress: Progress | None) -> None:
+                 cache_dir: Path | None, progress: Progress | None, sink: Sink | None = None) -> None:
         from credit_check.facts.runner import cache_key, prepare_cache
 
         self.spec, self.client, self.items, self.options = spec, client, items, options
@@ -170,6 +174,8 @@ class _Run:
             prepare_cache(cache_dir)
         self.key = cache_key(cache_dir) if cache_dir is not None else os.urandom(32)
         self.progress = progress
+        self.sink = sink
+        self.finished = [False] * len(items)
         self.results: list[tuple[str, Extracted] | None] = [None] * len(items)
         self.done = 0
 
@@ -212,6 +218,8 @@ class _Run:
                     else:
                         self._finish(indices[0], "", Extracted.failed(self._kind(indices[0]), ErrorKind.TIMEOUT,
                                                                       f"> {self.options.timeout} s"))
+        if self.sink is not None:
+            return []
         return [r if r is not None else ("", Extracted.failed(Kind.OTHER, ErrorKind.CRASHED)) for r in self.results]
 
     def _submit(self, indices: list[int], with_bytes: bool) -> Any:
@@ -231,7 +239,7 @@ class _Run:
             batch.append((str(item.abs_path), item.abs_path.name, data))
         if not batch:
             return None
-        live = [i for i in indices if self.results[i] is None]
+        live = [i for i in indices if not self.finished[i]]
         assert len(live) == len(batch)
         indices[:] = live
         return self.client.submit(read_batch, batch, self.options, self.key, pure=False, retries=0)
@@ -274,7 +282,11 @@ class _Run:
         self._finish(i, sha, result)
 
     def _finish(self, i: int, sha: str, result: Extracted) -> None:
-        self.results[i] = (sha, result)
+        self.finished[i] = True
+        if self.sink is not None:
+            self.sink(i, sha, result)
+        else:
+            self.results[i] = (sha, result)
         self.done += 1
         if self.progress:
             self.progress(self.done, len(self.items), self.items[i].path)

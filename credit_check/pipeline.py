@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from credit_check.model import EvidenceFile, Finding, Period, Report, TaskResult
 from credit_check.pii import mask_text
 from credit_check.records import Records, build_records, mask_findings
 from credit_check.scoring import score, stamp_deductions
-from credit_check.verify import verify_photos
+from credit_check.verify import Workers, verify_photos
 from credit_check.waivers import Waiver, apply_waivers
 
 if TYPE_CHECKING:
@@ -87,10 +88,16 @@ def _settings(options: AuditOptions) -> str:
 
 
 def _verify(files: Sequence[EvidenceFile], options: AuditOptions) -> dict[tuple[str, str], PairVerdict]:
-    """Stage: candidate pairs of photos compared pixel by pixel (`credit_check/verify.py`), read back
-    for an unchanged tree (`checks.memo.remembered_verdicts`)."""
+    """Stage: candidate pairs of photos compared pixel by pixel (`credit_check/verify.py`) in worker
+    processes under the readers' budgets, read back for an unchanged tree
+    (`checks.memo.remembered_verdicts`)."""
+    from credit_check.facts.runner import memory_budget
+
+    workers = Workers(options.jobs or os.cpu_count() or 1, memory_budget(options.extract),
+                      options.extract.timeout if options.extract.timeout > 0 else None)
+
     def compute() -> dict[tuple[str, str], PairVerdict]:
-        return verify_photos(files, options.catalogue, options.checks, cache_dir=options.cache_dir)
+        return verify_photos(files, options.catalogue, options.checks, cache_dir=options.cache_dir, workers=workers)
 
     if options.cache_dir is None:
         return compute()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast, overload
@@ -29,7 +30,7 @@ from credit_check.dates import date_from_name, month_from_name
 from credit_check.discover import Discovered, Tree
 from credit_check.facts.index import Lines, Stored
 from credit_check.facttypes import DocumentFacts, mask_facts
-from credit_check.model import EvidenceFile, Extracted, Finding
+from credit_check.model import EvidenceFile, Extracted, Finding, Sheet
 from credit_check.pii import mask_text
 
 
@@ -78,19 +79,26 @@ def build_record(item: Discovered, sha: str, ex: Extracted, catalogue: Catalogue
 _PLACEHOLDER = "\x00path\x00"  # JSON text never holds a raw NUL: an unambiguous stand-in
 
 
-class LazyFile:
-    """A record whose facts are still stored in the index (`facts.index.Stored`): what every stage
-    asks of every file — path, task, kind, content hash, read error, date, size — is at hand; the
-    facts, texts and sheets are parsed and the record built (`build_record`) the first time any of
-    them is asked for, and kept. An unchanged tree whose checks are remembered never builds most
-    records at all. Reads like an `EvidenceFile` (attributes it lacks come from the built record)."""
+TEXTS_KEPT = 8  # the page texts and sheets of the last files asked for, kept for the next question
+_texts_kept: OrderedDict[int, tuple[Stored, tuple[str, ...], tuple[Sheet, ...]]] = OrderedDict()
 
-    __slots__ = ("_built", "_catalogue", "_item", "_sha", "_stored", "_strip", "abs_path", "date", "date_source",
-                 "error", "error_kind", "kind", "name_encoding", "path", "sha256", "size", "task")
+
+class LazyFile:
+    """A record whose facts are stored in the index (`facts.index.Stored`): what every stage asks
+    of every file — path, task, kind, content hash, read error, date, size — is at hand; the rest
+    of the record is built (`build_record`) the first time anything else is asked for, and kept
+    without its page texts and sheet cells. Those are read from the index again each time they are
+    asked for (the last `TEXTS_KEPT` files' are at hand), so memory holds no tree's worth of text.
+    An unchanged tree whose checks are remembered never builds most records at all. Reads like an
+    `EvidenceFile` (attributes it lacks come from the built record)."""
+
+    __slots__ = ("_built", "_catalogue", "_item", "_sha", "_stored", "_strip", "_textless", "abs_path", "date",
+                 "date_source", "error", "error_kind", "kind", "name_encoding", "path", "sha256", "size", "task")
 
     def __init__(self, item: Discovered, sha: str, stored: Stored, catalogue: Catalogue, *, strip: bool = False) -> None:
         self._item, self._sha, self._stored, self._catalogue, self._strip = item, sha, stored, catalogue, strip
         self._built: EvidenceFile | None = None
+        self._textless = strip
         self.path = mask_text(item.path)
         self.abs_path = item.abs_path
         self.size = item.size
@@ -106,24 +114,67 @@ class LazyFile:
         bare = object.__new__(LazyFile)
         for name in self.__slots__:
             object.__setattr__(bare, name, getattr(self, name))
-        bare._strip, bare._built = True, None
+        bare._strip = bare._textless = True
         return bare
 
-    def record(self) -> EvidenceFile:
-        """The whole record, built once."""
+    def _record(self) -> EvidenceFile:
+        """The record without its texts, built once."""
         if self._built is None:
-            built = build_record(self._item, self._sha, self._stored.load(), self._catalogue)
-            self._built = built.model_copy(update={"pages": (), "sheets": ()}) if self._strip else built
+            loaded = self._stored.load()
+            built = build_record(self._item, self._sha, loaded, self._catalogue)
+            self._built = built.model_copy(update={"pages": (), "sheets": ()})
+            self._textless = self._strip or not (loaded.pages or loaded.sheets)
+            if not self._textless:
+                self._keep_texts(tuple(loaded.pages), tuple(loaded.sheets))
         return self._built
+
+    def _keep_texts(self, pages: tuple[str, ...], sheets: tuple[Sheet, ...]) -> None:
+        kept = _texts_kept
+        kept[id(self._stored)] = (self._stored, pages, sheets)
+        kept.move_to_end(id(self._stored))
+        while len(kept) > TEXTS_KEPT:
+            kept.popitem(last=False)
+
+    def _texts(self) -> tuple[tuple[str, ...], tuple[Sheet, ...]]:
+        self._record()
+        if self._textless:
+            return (), ()
+        hit = _texts_kept.get(id(self._stored))
+        if hit is not None and hit[0] is self._stored:
+            return hit[1], hit[2]
+        loaded = self._stored.load()
+        pages, sheets = tuple(loaded.pages), tuple(loaded.sheets)
+        self._keep_texts(pages, sheets)
+        return pages, sheets
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        return self._texts()[0]
+
+    @property
+    def sheets(self) -> tuple[Sheet, ...]:
+        return self._texts()[1]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pages)
+
+    def record(self) -> EvidenceFile:
+        """The whole record, texts included (built again each time they are not at hand)."""
+        built = self._record()
+        if self._textless:
+            return built
+        pages, sheets = self._texts()
+        return built.model_copy(update={"pages": pages, "sheets": sheets})
 
     @property
     def name(self) -> str:
         return self.path.rsplit("/", 1)[-1]
 
-    def __getattr__(self, name: str) -> Any:  # facts, pages, sheets, text, text_sketch, model_*
+    def __getattr__(self, name: str) -> Any:  # facts, text_sketch, model_*
         if name.startswith("_"):
             raise AttributeError(name)
-        return getattr(self.record(), name)
+        return getattr(self._record(), name)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, LazyFile):

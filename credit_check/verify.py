@@ -21,24 +21,24 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from credit_check.catalogue.models import Catalogue
 from credit_check.checks import reuse
 from credit_check.facts import verify
-from credit_check.facts.verify import PairVerdict, Prepared
+from credit_check.facts.pairs import UNAVAILABLE, Photo, compare_group
+from credit_check.facts.runner import GRACE, Failure, run_jobs
+from credit_check.facts.verify import PairVerdict
 from credit_check.facttypes import PhotoFacts
 from credit_check.model import EvidenceFile
 
 if TYPE_CHECKING:
     from credit_check.facts.index import Memo
 
-CACHE = 96  # prepared photos kept (about 0.6 MB each)
 MAX_PIXELS = 120_000_000  # as the photo reader: larger pictures are not decoded
-UNAVAILABLE = "未安装 OpenCV，无法逐点核验 / OpenCV (opencv-python-headless) is not installed: pairs not verified"
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -46,14 +46,16 @@ def pair_key(a: str, b: str) -> tuple[str, str]:
 
 
 def verify_photos(files: Sequence[EvidenceFile], catalogue: Catalogue,
-                  only: Iterable[str] | None = None, cache_dir: Path | None = None) -> dict[tuple[str, str], PairVerdict]:
+                  only: Iterable[str] | None = None, cache_dir: Path | None = None,
+                  workers: Workers | None = None) -> dict[tuple[str, str], PairVerdict]:
     """Verdicts for the photo-reuse check's candidate pairs (nothing when that check does not run).
     With `cache_dir`, a pair's verdict is kept (`facts.index.Memo`, keyed by the two content hashes
-    and stamp boxes) and the next audit does not open the two files again."""
+    and stamp boxes) and the next audit does not open the two files again. With `workers`, the
+    pairs are compared in worker processes (`verify_pairs`)."""
     if only is not None and reuse.ID not in set(only):
         return {}
     if cache_dir is None:
-        return verify_pairs([(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo)])
+        return verify_pairs([(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo)], workers=workers)
     from credit_check.facts.index import Memo, code_digest
 
     close = Memo(cache_dir, "photo-candidates", code_digest("credit_check.facts.phash", "credit_check.hamming"))
@@ -65,7 +67,7 @@ def verify_photos(files: Sequence[EvidenceFile], catalogue: Catalogue,
         return {}
     memo = _pair_memo(cache_dir)
     try:
-        return verify_pairs(pairs, memo)
+        return verify_pairs(pairs, memo, workers)
     finally:
         memo.save()
 
@@ -104,61 +106,88 @@ def _boxes(f: EvidenceFile) -> tuple[verify.Box, ...]:
     return (facts.stamp_box,) if isinstance(facts, PhotoFacts) and facts.stamp_box is not None else ()
 
 
-def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]],
-                 memo: Memo | None = None) -> dict[tuple[str, str], PairVerdict]:
+@dataclass(frozen=True)
+class Workers:
+    """Where pairs are compared: `count` worker processes (`facts.runner.run_jobs`) with the
+    readers' memory budget, and `seconds` per pair before a group of pairs is given up."""
+
+    count: int
+    memory_mb: int = 0
+    seconds: float | None = None
+
+
+GROUPS_PER_WORKER = 4  # groups of pairs per worker: enough to balance, few enough to keep photos prepared once
+FAILED = {
+    Failure.TIMEOUT: "核验超时 / verification took too long",
+    Failure.OVER_BUDGET: "核验所需内存超出限制 / verification needed more memory than allowed",
+    Failure.OUT_OF_MEMORY: "核验所需内存超出限制 / verification needed more memory than allowed",
+    Failure.CRASHED: "核验进程异常退出 / the verification process crashed",
+}
+
+
+def _group(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]]) -> tuple[list[Photo], list[tuple[int, int]]]:
+    photos: list[Photo] = []
+    at: dict[str, int] = {}
+    out: list[tuple[int, int]] = []
+    for pair in pairs:
+        ends = []
+        for f in pair:
+            if f.path not in at:
+                at[f.path] = len(photos)
+                facts = f.facts
+                too_large = isinstance(facts, PhotoFacts) and (facts.width or 0) * (facts.height or 0) > MAX_PIXELS
+                photos.append(Photo(str(f.abs_path), _boxes(f), "图片像素过多，未解码 / picture too large to decode"
+                                    if too_large else None))
+            ends.append(at[f.path])
+        out.append((ends[0], ends[1]))
+    return photos, out
+
+
+def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]], memo: Memo | None = None,
+                 workers: Workers | None = None) -> dict[tuple[str, str], PairVerdict]:
     """Compare each pair's two files; the verdict of each, keyed by `pair_key` of their paths
-    (taken from `memo` when it holds the pair, and kept there when the comparison ran)."""
+    (taken from `memo` when it holds the pair, and kept there when the comparison ran). With
+    `workers`, the pairs are compared in worker processes, in groups (`facts.pairs`); else here."""
     out: dict[tuple[str, str], PairVerdict] = {}
     if not pairs:
         return out
-    def unavailable() -> dict[tuple[str, str], PairVerdict]:
-        return {pair_key(a.path, b.path): PairVerdict(verdict="unverified", reason=UNAVAILABLE) for a, b in pairs}
-
-    # OpenCV is imported (0.2 s) only when a pair has to be compared: a run whose verdicts are all
-    # remembered does not need it. If it cannot be imported then, every pair is unverified, as
-    # when it cannot be found now.
+    # OpenCV is imported only where a pair has to be compared: a run whose verdicts are all
+    # remembered does not need it. If it cannot be imported there, every pair is unverified.
     if importlib.util.find_spec("cv2") is None:
-        return unavailable()
-    cache: OrderedDict[str, Prepared | str] = OrderedDict()
-    checked: list[bool] = []
-
-    def prepared(f: EvidenceFile) -> Prepared | str:
-        if f.path in cache:
-            cache.move_to_end(f.path)
-            return cache[f.path]
-        facts = f.facts
-        if isinstance(facts, PhotoFacts) and (facts.width or 0) * (facts.height or 0) > MAX_PIXELS:
-            value: Prepared | str = "图片像素过多，未解码 / picture too large to decode"
-        else:
-            try:
-                value = verify.prepare_file(f.abs_path, _boxes(f))
-            except Exception as exc:  # moved, changed, unreadable since the facts were read
-                value = f"无法重新打开文件 / could not open the file again: {type(exc).__name__}"[:200]
-        cache[f.path] = value
-        if len(cache) > CACHE:
-            cache.popitem(last=False)
-        return value
-
-    # Pairs sharing a photo one after another, so the cache keeps what is needed next.
+        return {pair_key(a.path, b.path): PairVerdict(verdict="unverified", reason=UNAVAILABLE) for a, b in pairs}
+    todo: list[tuple[EvidenceFile, EvidenceFile]] = []
+    # Pairs sharing a photo one after another, so a group prepares each photo once.
     for a, b in sorted(pairs, key=lambda p: (min(p[0].path, p[1].path), max(p[0].path, p[1].path))):
         first, second = sorted((a, b), key=lambda f: f.path)
-        key = pair_key(a.path, b.path)
         remembered = _memo_key(first, second) if memo is not None else None
         if memo is not None and remembered is not None and (known := _from_memo(memo.get(remembered))) is not None:
-            out[key] = known
-            continue
-        if not checked:
-            checked.append(verify.available())
-        if not checked[0]:
-            return unavailable()
-        pa, pb = prepared(first), prepared(second)
-        if isinstance(pa, str) or isinstance(pb, str):
-            out[key] = PairVerdict(verdict="unverified", reason=pa if isinstance(pa, str) else str(pb))
-            continue
-        try:
-            out[key] = verify.compare(pa, pb)
-            if memo is not None and remembered is not None:
-                memo.put(remembered, dataclasses.asdict(out[key]))
-        except Exception as exc:  # a degenerate picture OpenCV refuses
-            out[key] = PairVerdict(verdict="unverified", reason=f"核验出错 / verification failed: {type(exc).__name__}")
+            out[pair_key(a.path, b.path)] = known
+        else:
+            todo.append((first, second))
+    if not todo:
+        return out
+    if workers is None:
+        chunks = [todo]
+    else:
+        size = max(1, -(-len(todo) // (max(1, workers.count) * GROUPS_PER_WORKER)))
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    groups = [_group(chunk) for chunk in chunks]
+
+    def done(g: int, verdicts: list[tuple[PairVerdict, bool]] | None, failure: Failure | None) -> None:
+        chunk = chunks[g]
+        if verdicts is None:
+            reason = FAILED.get(failure or Failure.CRASHED, FAILED[Failure.CRASHED])
+            verdicts = [(PairVerdict(verdict="unverified", reason=reason), False)] * len(chunk)
+        for (first, second), (verdict, keep) in zip(chunk, verdicts, strict=True):
+            out[pair_key(first.path, second.path)] = verdict
+            remembered = _memo_key(first, second) if memo is not None else None
+            if keep and memo is not None and remembered is not None:
+                memo.put(remembered, dataclasses.asdict(verdict))
+
+    if workers is None:
+        for g, (photos, indices) in enumerate(groups):
+            done(g, compare_group(photos, indices), None)
+    else:
+        run_jobs([(compare_group, group) for group in groups], workers.count, workers.memory_mb,
+                 None if workers.seconds is None else GRACE + workers.seconds * len(chunks[0]), done)
     return out

@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import time
@@ -118,6 +119,14 @@ class Stored:
         """Hold the JSON in memory (before the index file it was read from is replaced)."""
         if not isinstance(self.raw, bytes):
             object.__setattr__(self, "raw", self.data())
+
+    def length(self) -> int:
+        raw = self.raw
+        return len(raw) if isinstance(raw, bytes) else raw[2] - raw[1]
+
+    def point(self, blob: _Blob, start: int, end: int) -> None:
+        """Read the JSON from now on at `start`:`end` of `blob` (the index file just written)."""
+        object.__setattr__(self, "raw", (blob, start, end))
 
     @classmethod
     def of(cls, result: Extracted) -> Stored:
@@ -231,11 +240,13 @@ class FileIndex:
             return None
         return entry
 
-    def put(self, key: str, st: Stat, taken_ns: int, sha: str, result: Extracted) -> None:
+    def put(self, key: str, st: Stat, taken_ns: int, sha: str, result: Extracted) -> Stored:
         racy = st.mtime_ns > taken_ns - int(RACY_SECONDS * 1e9)
+        stored = Stored.of(result)
         self.entries[key] = _Entry(size=st.size, mtime_ns=st.mtime_ns, ctime_ns=st.ctime_ns, ino=st.ino, dev=st.dev,
-                                   sha=sha, racy=racy, result=Stored.of(result))
+                                   sha=sha, racy=racy, result=stored)
         self.changed = True
+        return stored
 
     def keep_only(self, keys: set[str]) -> None:
         """Forget files that are no longer in the tree."""
@@ -246,25 +257,38 @@ class FileIndex:
 
     def save(self) -> None:
         """Write the index (0600, atomic, never through a link); an unwritable cache only costs speed.
-        Results still in the old file are taken into memory first: it is about to be replaced."""
+        The results are written as a stream, then read from the new file when asked for (`Stored`
+        points there): none is held in memory. Where an open file cannot be replaced (Windows), the
+        results still in the old file are taken into memory first."""
         if not self.changed:
             return
-        from credit_check.facts.runner import write_private
+        from credit_check.facts.runner import write_private_stream
 
+        entries = list(self.entries.values())
         rows: dict[str, list[object]] = {}
-        parts: list[bytes] = []
+        spans: list[tuple[int, int]] = []
         at = 0
         for key, entry in self.entries.items():
-            entry.result.keep()
-            raw = entry.result.data()
-            rows[key] = entry.row(at, at + len(raw))
-            parts.append(raw)
-            at += len(raw)
-        if self.blob is not None:
+            end = at + entry.result.length()
+            rows[key] = entry.row(at, end)
+            spans.append((at, end))
+            at = end
+        head = json.dumps({"version": self.version, "entries": rows}, ensure_ascii=False).encode("utf-8") + b"\n"
+        if os.name == "nt" and self.blob is not None:
+            for entry in entries:
+                entry.result.keep()
             self.blob.close()
             self.blob = None
-        head = json.dumps({"version": self.version, "entries": rows}, ensure_ascii=False).encode("utf-8")
-        write_private(self.cache_dir, self.path, b"".join([head, b"\n", *parts]))
+        written = write_private_stream(self.cache_dir, self.path,
+                                       itertools.chain((head,), (e.result.data() for e in entries)), reopen=True)
+        if written is None:
+            return
+        blob = _Blob(written, len(head), at)
+        for entry, (start, end) in zip(entries, spans, strict=True):
+            entry.result.point(blob, start, end)
+        if self.blob is not None:
+            self.blob.close()
+        self.blob = blob
 
 
 def _cacheable(sha: str, result: Extracted) -> bool:
@@ -278,7 +302,9 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
              lazy: bool = False) -> list[tuple[str, Extracted | Stored]]:
     """(content hash, facts) of every file, in order: from the index when the file's stat is
     unchanged, else read by `executor` (through the content cache); text sketches added. With
-    `lazy`, a result taken from the index is returned as `Stored`, parsed only when loaded."""
+    `lazy`, a result kept in the index — taken from it, or read now and put there — is returned
+    as `Stored`, parsed only when loaded: a file's facts are not held in memory as they arrive,
+    and once the index is saved they are read from its file."""
     from credit_check.sketch import with_sketch
 
     total = len(items)
@@ -324,13 +350,17 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
             if progress:
                 progress(offset + n, total, path)
 
-        read = executor.read([items[i] for i in misses], options, cache_dir, relay)
-        for i, (sha, result) in zip(misses, read, strict=True):
+        def take(j: int, sha: str, result: Extracted) -> None:
+            i = misses[j]
             result = with_sketch(result)
-            results[i] = (sha, result)
             st = stats[i]
             if index is not None and st is not None and _cacheable(sha, result):
-                index.put(keys[i], st, taken_ns, sha, result)
+                stored = index.put(keys[i], st, taken_ns, sha, result)
+                results[i] = (sha, stored if lazy else result)  # lazy: the facts wait in the index
+            else:
+                results[i] = (sha, result)
+
+        executor.read([items[i] for i in misses], options, cache_dir, relay, take)
     if index is not None:
         index.keep_only({k for k in keys if k})
         index.save()
@@ -468,7 +498,7 @@ class LinesWriter:
         self.at += len(data)
 
     def finish(self) -> None:
-        from credit_check.facts.runner import write_private
+        from credit_check.facts.runner import write_private_stream
 
         lines, body = self.lines, self.body
         if lines is None or body is None:
@@ -477,18 +507,17 @@ class LinesWriter:
         if self.same and self.spans.keys() == lines.spans.keys():
             self.abort()  # nothing new to keep
             return
+        head = json.dumps(self.spans, separators=(",", ":")).encode("ascii")
         try:
-            head = json.dumps(self.spans, separators=(",", ":")).encode("ascii")
             body.seek(0)
-            data = head + b"\n" + body.read()
         except OSError:
             self.abort()
             return
-        self.abort()
         if lines.blob is not None:
             lines.blob.close()
             lines.blob = None
-        write_private(lines.cache_dir, lines.path, data)
+        write_private_stream(lines.cache_dir, lines.path, itertools.chain((head, b"\n"), iter(lambda: body.read(1 << 20), b"")))
+        self.abort()
 
     def abort(self) -> None:
         if self.body is not None:

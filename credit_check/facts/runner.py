@@ -44,8 +44,9 @@ import signal
 import stat
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -72,6 +73,7 @@ def _readers_digest() -> str:
 
 CACHE_VERSION = f"{__version__}-{_readers_digest()}"  # changes whenever a reader's code does
 Progress = Callable[[int, int, str], None]
+Sink = Callable[[int, str, Extracted], None]  # (index of the file, content hash, its facts)
 
 GRACE = 5.0  # seconds past the per-file time limit before the parent kills the worker
 POLL = 0.1  # seconds between two looks at the workers' memory and clocks
@@ -99,7 +101,7 @@ def check_cache_dir(cache: Path, root: Path) -> str | None:
     return None
 
 
-def _memory_mb(options: ExtractOptions) -> int:
+def memory_budget(options: ExtractOptions) -> int:
     # ExtractOptions.max_memory_mb (a setting; the default when an older ExtractOptions lacks it)
     return max(0, int(getattr(options, "max_memory_mb", MEMORY_MB_DEFAULT)))
 
@@ -129,7 +131,7 @@ def _sha256(path: Path) -> str:
 def _options_key(options: ExtractOptions) -> str:
     """The settings that change what an extractor returns (the time limit does not: timeouts
     are never cached)."""
-    return f"{int(options.ocr)}-{options.max_bytes}-{options.max_pages}-{_memory_mb(options)}"
+    return f"{int(options.ocr)}-{options.max_bytes}-{options.max_pages}-{memory_budget(options)}"
 
 
 def _entry(cache_dir: str, sha: str, options: ExtractOptions, key: bytes) -> Path:
@@ -197,21 +199,39 @@ def write_private(cache_dir: Path, path: Path, data: bytes) -> None:
     """Write `data` to `path` under `cache_dir`: folders 0700, the file 0600, through a temporary
     file and an atomic rename, never through a link. An unwritable cache only costs speed: errors
     are swallowed."""
+    write_private_stream(cache_dir, path, (data,))
+
+
+def write_private_stream(cache_dir: Path, path: Path, chunks: Iterable[bytes], *,
+                         reopen: bool = False) -> BinaryIO | None:
+    """`write_private` of the bytes of `chunks`, written as they come. With `reopen` (POSIX), the
+    file written is returned open for reading — opened before the rename, so it is this file
+    whatever another audit renames there next. None when nothing could be written (or on reopen
+    where an open file cannot be renamed)."""
+    reader: BinaryIO | None = None
     try:
         _private_dir(cache_dir, link_ok=True)
         _private_dir(path.parent)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        nofollow = getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | nofollow, 0o600)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                for chunk in chunks:
+                    fh.write(chunk)
+            if reopen and os.name != "nt":
+                reader = os.fdopen(os.open(tmp, os.O_RDONLY | nofollow), "rb")
             os.replace(tmp, path)
         except BaseException:
+            if reader is not None:
+                reader.close()
+                reader = None
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
     except (OSError, ValueError):
         pass
+    return reader
 
 
 def _private_dir(folder: Path, *, link_ok: bool = False) -> None:
@@ -312,7 +332,8 @@ def _limit_memory(memory_mb: int) -> None:
 
 
 def _worker(conn: Connection, threads: int, memory_mb: int) -> None:
-    """A worker's life: take a file, read it, send the result back; until told to stop."""
+    """A worker's life: take a job (a module-level function and its arguments), run it, send the
+    result back; until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(memory_mb)
     ocr.configure(threads)
@@ -323,11 +344,11 @@ def _worker(conn: Connection, threads: int, memory_mb: int) -> None:
             return
         if job is None:
             return
-        abs_path, options, cache_dir, key = job
+        function, args = job
         try:
-            reply: Any = read_file(abs_path, options, cache_dir, key)
+            reply: Any = (True, function(*args))
         except MemoryError:
-            reply = ("", Extracted.failed(Kind.OTHER, ErrorKind.TOO_LARGE, "out of memory"), False)
+            reply = (False, None)
         try:
             conn.send(reply)
         except (OSError, ValueError, MemoryError):
@@ -424,11 +445,86 @@ class _Workers:
             slot.kill()
 
 
+class Failure(Enum):
+    """Why a job gave no result (`run_jobs`)."""
+
+    CRASHED = "crashed"  # its worker died, twice: once among others, once alone
+    TIMEOUT = "timeout"  # still running after the time limit
+    OVER_BUDGET = "over-budget"  # its worker's resident memory passed the budget
+    OUT_OF_MEMORY = "out-of-memory"  # an allocation failed inside the worker (RLIMIT_DATA)
+
+
+Job = tuple[Callable[..., Any], tuple[Any, ...]]
+
+
+def run_jobs(jobs: Sequence[Job], count: int, memory_mb: int, limit: float | None,
+             done: Callable[[int, Any, Failure | None], None]) -> None:
+    """Run every job (a module-level function and its arguments) in worker processes under the
+    budgets of the module docstring, `count` at a time; `done(i, result, None)` or
+    `done(i, None, failure)` is called once for each, in the order they finish. A job whose worker
+    dies is run once more alone before it is a `CRASHED` failure; Ctrl-C kills the workers before
+    `KeyboardInterrupt` propagates."""
+    if not jobs:
+        return
+    pending: deque[int] = deque(range(len(jobs)))
+    workers = _Workers(min(max(1, count), len(jobs)), memory_mb)
+    suspects: deque[int] = deque()
+    retried: set[int] = set()
+    try:
+        while pending or suspects or any(s.index is not None for s in workers.slots):
+            busy = [s for s in workers.slots if s.index is not None]
+            if suspects:  # alone: wait until nothing else is in flight
+                if not busy:
+                    _dispatch(workers.slots[0], suspects.popleft(), jobs)
+            else:
+                for slot in workers.slots:
+                    if slot.index is None and pending:
+                        _dispatch(slot, pending.popleft(), jobs)
+            busy = [s for s in workers.slots if s.index is not None]
+            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=POLL)
+            now = time.monotonic()
+            for slot in busy:
+                i = slot.index
+                assert i is not None
+                if slot.conn in ready or slot.proc.sentinel in ready:
+                    reply = _receive(slot)
+                    if reply is not None:
+                        slot.index = None
+                        ok, result = reply
+                        if ok:
+                            done(i, result, None)
+                        else:
+                            done(i, None, Failure.OUT_OF_MEMORY)
+                        continue
+                    # the worker died on its own: run the job again alone, once
+                    workers.replace(slot)
+                    if i in retried:
+                        done(i, None, Failure.CRASHED)
+                    else:
+                        retried.add(i)
+                        suspects.append(i)
+                    continue
+                if limit is not None and now - slot.started > limit:
+                    workers.replace(slot)
+                    done(i, None, Failure.TIMEOUT)
+                    continue
+                used = rss_mb(slot.proc.pid) if memory_mb > 0 else None
+                if used is not None and used > memory_mb:
+                    workers.replace(slot)
+                    done(i, None, Failure.OVER_BUDGET)
+    except BaseException:
+        for slot in workers.slots:
+            slot.kill()
+        raise
+    workers.close()
+
+
 def extract_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Path | None, jobs: int,
-                progress: Progress | None = None) -> list[tuple[str, Extracted]]:
+                progress: Progress | None = None, sink: Sink | None = None) -> list[tuple[str, Extracted]]:
     """Facts of every file, in order, read by worker processes under the time and memory budgets
-    (module docstring). A file that kills its worker is read once more alone, then recorded as
-    `crashed`; Ctrl-C kills the workers before `KeyboardInterrupt` propagates."""
+    (module docstring, `run_jobs`). A file that kills its worker is read once more alone, then
+    recorded as `crashed`. With `sink`, each file's result is handed to it as it arrives,
+    `sink(index, sha, result)`, and not kept: the list returned is then empty."""
     cache = str(cache_dir) if cache_dir else None
     key = os.urandom(32)
     if cache_dir is not None:
@@ -440,72 +536,41 @@ def extract_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir:
 
     def finish(i: int, sha: str, result: Extracted) -> None:
         nonlocal done
-        results[i] = (sha, result)
+        if sink is not None:
+            sink(i, sha, result)
+        else:
+            results[i] = (sha, result)
         done += 1
         if progress:
             progress(done, total, items[i].path)
 
-    pending: deque[int] = deque()
+    pending: list[int] = []
     for n, item in enumerate(items):
         if item.outside:  # never opened, never hashed
             finish(n, "", Extracted.failed(Kind.OTHER, ErrorKind.OUTSIDE))
         else:
             pending.append(n)
-    if not pending:
-        return [r if r is not None else _crashed() for r in results]
+    memory_mb = memory_budget(options)
 
-    memory_mb = _memory_mb(options)
+    def read(j: int, reply: tuple[str, Extracted, bool] | None, failure: Failure | None) -> None:
+        i = pending[j]
+        if reply is not None:
+            sha, result, cached = reply
+            if cache is not None and not cached:
+                store(cache, sha, options, result, key)
+            finish(i, sha, result)
+        elif failure is Failure.OUT_OF_MEMORY:
+            finish(i, "", Extracted.failed(Kind.OTHER, ErrorKind.TOO_LARGE, "out of memory"))
+        elif failure is Failure.TIMEOUT:
+            finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.TIMEOUT, f"> {options.timeout} s"))
+        elif failure is Failure.OVER_BUDGET:
+            finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.TOO_LARGE, f"more than {memory_mb} MB of memory"))
+        else:
+            finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.CRASHED))
+
     limit = options.timeout + GRACE if options.timeout > 0 else None
-    workers = _Workers(min(jobs or os.cpu_count() or 1, len(pending)), memory_mb)
-    suspects: deque[int] = deque()
-    retried: set[int] = set()
-    try:
-        while pending or suspects or any(s.index is not None for s in workers.slots):
-            busy = [s for s in workers.slots if s.index is not None]
-            if suspects:  # alone: wait until nothing else is in flight
-                if not busy:
-                    _dispatch(workers.slots[0], suspects.popleft(), items, options, cache, key)
-            else:
-                for slot in workers.slots:
-                    if slot.index is None and pending:
-                        _dispatch(slot, pending.popleft(), items, options, cache, key)
-            busy = [s for s in workers.slots if s.index is not None]
-            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=POLL)
-            now = time.monotonic()
-            for slot in busy:
-                i = slot.index
-                assert i is not None
-                if slot.conn in ready or slot.proc.sentinel in ready:
-                    reply = _receive(slot)
-                    if reply is not None:
-                        sha, result, cached = reply
-                        slot.index = None
-                        if cache is not None and not cached:
-                            store(cache, sha, options, result, key)
-                        finish(i, sha, result)
-                        continue
-                    # the worker died on its own: retry the file alone, once
-                    workers.replace(slot)
-                    if i in retried:
-                        finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.CRASHED))
-                    else:
-                        retried.add(i)
-                        suspects.append(i)
-                    continue
-                if limit is not None and now - slot.started > limit:
-                    workers.replace(slot)
-                    finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.TIMEOUT, f"> {options.timeout} s"))
-                    continue
-                used = rss_mb(slot.proc.pid) if memory_mb > 0 else None
-                if used is not None and used > memory_mb:
-                    workers.replace(slot)
-                    finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.TOO_LARGE,
-                                                   f"more than {memory_mb} MB of memory"))
-    except BaseException:
-        for slot in workers.slots:
-            slot.kill()
-        raise
-    workers.close()
+    run_jobs([(read_file, (str(items[i].abs_path), options, cache, key)) for i in pending],
+             jobs or os.cpu_count() or 1, memory_mb, limit, read)
     return [r if r is not None else _crashed() for r in results]
 
 
@@ -515,19 +580,19 @@ def extract_one(path: Path, options: ExtractOptions) -> tuple[str, Extracted]:
     return extract_all([item], options, None, 1)[0]
 
 
-def _dispatch(slot: _Slot, i: int, items: Sequence[Discovered], options: ExtractOptions, cache: str | None,
-              key: bytes) -> None:
+def _dispatch(slot: _Slot, i: int, jobs: Sequence[Job]) -> None:
     slot.index = i
     slot.started = time.monotonic()
     with contextlib.suppress(OSError, ValueError):  # a dead worker: its sentinel says so next
-        slot.conn.send((str(items[i].abs_path), options, cache, key))
+        slot.conn.send(jobs[i])
 
 
-def _receive(slot: _Slot) -> tuple[str, Extracted, bool] | None:
-    """The worker's reply, or None when it died without one."""
+def _receive(slot: _Slot) -> tuple[bool, Any] | None:
+    """The worker's reply — (True, the job's result) or (False, None) when an allocation failed —
+    or None when it died without one."""
     try:
         if slot.conn.poll():
-            reply: tuple[str, Extracted, bool] = slot.conn.recv()
+            reply: tuple[bool, Any] = slot.conn.recv()
             return reply
     except (EOFError, OSError):
         return None

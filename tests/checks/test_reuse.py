@@ -214,3 +214,27 @@ def test_thousands_of_photos(ctx: CheckContext) -> None:
     # Not verified (no files): a warning, never an error.
     assert ({files[5].path, "7.4/copy/5.jpg"}, "reused-suspected") in [({f.path, *f.related}, f.check) for f in found]
     assert all(f.severity is Severity.WARNING for f in found)
+
+
+def test_worker_processes_give_the_verdicts_of_this_process(tmp_path: Path, ctx: CheckContext) -> None:
+    """The audit compares pairs in worker processes, in groups (`verify.Workers`): the verdicts are
+    those of comparing them here, pair for pair, and a photo that cannot be opened again makes its
+    pairs unverified, never a worker's failure."""
+    from credit_check.verify import Workers
+
+    src = make_photo(tmp_path / "1.1" / "x" / "a.jpg", _spec(970))
+    resized(src, tmp_path / "2.1" / "y" / "b.jpg", 0.5)
+    recompressed(src, tmp_path / "3.1" / "z" / "c.jpg", 50)
+    other = _spec(971)
+    make_photo(tmp_path / "4.1" / "w" / "d.jpg", other)
+    restamped(other, tmp_path / "5.1" / "v" / "e.jpg", WHEN + dt.timedelta(seconds=30))
+    files = _evidence(tmp_path)
+    here = verify_photos(files, ctx.catalogue)
+    there = verify_photos(files, ctx.catalogue, workers=Workers(2, 1024, 60))
+    assert len(here) >= 4 and there == here
+    assert {v.verdict for v in here.values()} >= {"same"}
+    (tmp_path / "3.1" / "z" / "c.jpg").unlink()  # gone since its facts were read
+    gone = verify_photos(files, ctx.catalogue, workers=Workers(1, 1024, 60))
+    lost = [v for k, v in gone.items() if "3.1/z/c.jpg" in k]
+    assert lost and all(v.verdict == "unverified" and "could not open" in v.reason for v in lost)
+    assert all(gone[k] == here[k] for k in here if "3.1/z/c.jpg" not in k[0] + k[1])

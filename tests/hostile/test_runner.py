@@ -22,13 +22,29 @@ import pytest
 
 from credit_check.discover import Discovered
 from credit_check.facts import ExtractOptions
-from credit_check.facts.runner import GRACE, extract_all
+from credit_check.facts.runner import GRACE, Failure, extract_all, run_jobs
 from credit_check.facttypes import ErrorKind
 from tests.conftest import sigint_deliverable
 from tests.hostile.corpus import big_legal_png, many_pages_pdf, text_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 linux_only = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+
+
+@linux_only
+def test_any_job_runs_under_the_same_budgets() -> None:
+    """`run_jobs` (which also compares pairs of photos): a result, a worker that dies twice, a job
+    past its time limit, an allocation past the data limit — each job told apart, the others done."""
+    import operator
+
+    outcomes: dict[int, tuple[object, Failure | None]] = {}
+    jobs = [(operator.add, (2, 3)), (os._exit, (3,)), (time.sleep, (60,)), (bytearray, (8 << 30,)),
+            (operator.mul, (6, 7))]
+    start = time.monotonic()
+    run_jobs(jobs, 2, 200, 2.0, lambda i, result, failure: outcomes.__setitem__(i, (result, failure)))
+    assert time.monotonic() - start < 60
+    assert outcomes == {0: (5, None), 1: (None, Failure.CRASHED), 2: (None, Failure.TIMEOUT),
+                        3: (None, Failure.OUT_OF_MEMORY), 4: (42, None)}
 
 
 def item(path: Path, root: Path) -> Discovered:

@@ -13,7 +13,7 @@ import pytest
 
 from credit_check.catalogue import load_catalogue
 from credit_check.discover import Discovered, discover
-from credit_check.executors import LocalExecutor
+from credit_check.executors import LocalExecutor, Sink
 from credit_check.facts import ExtractOptions
 from credit_check.facts import index as index_module
 from credit_check.facts.index import FileIndex, read_all
@@ -35,9 +35,9 @@ class Counting:
         self.read_paths: list[str] = []
 
     def read(self, items: Sequence[Discovered], options: ExtractOptions, cache_dir: Path | None,
-             progress: object = None) -> list[tuple[str, Extracted]]:
+             progress: object = None, sink: Sink | None = None) -> list[tuple[str, Extracted]]:
         self.read_paths += [i.path for i in items]
-        return LocalExecutor(1).read(items, options, cache_dir)
+        return LocalExecutor(1).read(items, options, cache_dir, None, sink)
 
 
 def _tree(root: Path) -> list[Discovered]:
