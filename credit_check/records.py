@@ -79,26 +79,25 @@ def build_record(item: Discovered, sha: str, ex: Extracted, catalogue: Catalogue
 _PLACEHOLDER = "\x00path\x00"  # JSON text never holds a raw NUL: an unambiguous stand-in
 
 
-TEXTS_KEPT = 8  # the page texts and sheets of the last files asked for, kept for the next question
-_texts_kept: OrderedDict[int, tuple[Stored, tuple[str, ...], tuple[Sheet, ...]]] = OrderedDict()
+RECORDS_KEPT = 64  # the last records built, texts included, kept for the next question
+_kept: OrderedDict[int, tuple[Stored, EvidenceFile, tuple[str, ...], tuple[Sheet, ...]]] = OrderedDict()
 
 
 class LazyFile:
     """A record whose facts are stored in the index (`facts.index.Stored`): what every stage asks
     of every file — path, task, kind, content hash, read error, date, size — is at hand; the rest
-    of the record is built (`build_record`) the first time anything else is asked for, and kept
-    without its page texts and sheet cells. Those are read from the index again each time they are
-    asked for (the last `TEXTS_KEPT` files' are at hand), so memory holds no tree's worth of text.
-    An unchanged tree whose checks are remembered never builds most records at all. Reads like an
-    `EvidenceFile` (attributes it lacks come from the built record)."""
+    of the record is built (`build_record`) from the index whenever it is asked for. The last
+    `RECORDS_KEPT` records built are at hand, so memory holds no tree's worth of facts or texts
+    (building one costs ~50 µs). An unchanged tree whose checks are remembered never builds most
+    records at all. Reads like an `EvidenceFile` (attributes it lacks come from the built record)."""
 
-    __slots__ = ("_built", "_catalogue", "_item", "_sha", "_stored", "_strip", "_textless", "abs_path", "date",
+    __slots__ = ("_catalogue", "_item", "_sha", "_stored", "_strip", "_textless", "_was_built", "abs_path", "date",
                  "date_source", "error", "error_kind", "kind", "name_encoding", "path", "sha256", "size", "task")
 
     def __init__(self, item: Discovered, sha: str, stored: Stored, catalogue: Catalogue, *, strip: bool = False) -> None:
         self._item, self._sha, self._stored, self._catalogue, self._strip = item, sha, stored, catalogue, strip
-        self._built: EvidenceFile | None = None
-        self._textless = strip
+        self._textless = strip  # known to have no texts (or asked without them)
+        self._was_built = False
         self.path = mask_text(item.path)
         self.abs_path = item.abs_path
         self.size = item.size
@@ -117,34 +116,31 @@ class LazyFile:
         bare._strip = bare._textless = True
         return bare
 
-    def _record(self) -> EvidenceFile:
-        """The record without its texts, built once."""
-        if self._built is None:
-            loaded = self._stored.load()
-            built = build_record(self._item, self._sha, loaded, self._catalogue)
-            self._built = built.model_copy(update={"pages": (), "sheets": ()})
-            self._textless = self._strip or not (loaded.pages or loaded.sheets)
-            if not self._textless:
-                self._keep_texts(tuple(loaded.pages), tuple(loaded.sheets))
-        return self._built
+    def _built(self) -> tuple[Stored, EvidenceFile, tuple[str, ...], tuple[Sheet, ...]]:
+        """The record without its texts, and the texts: kept, or built now."""
+        key = id(self._stored)
+        hit = _kept.get(key)
+        if hit is not None and hit[0] is self._stored:
+            _kept.move_to_end(key)
+            return hit
+        loaded = self._stored.load()
+        built = build_record(self._item, self._sha, loaded, self._catalogue)
+        entry = (self._stored, built.model_copy(update={"pages": (), "sheets": ()}), built.pages, built.sheets)
+        self._was_built = True
+        self._textless = self._textless or not (built.pages or built.sheets)
+        _kept[key] = entry
+        while len(_kept) > RECORDS_KEPT:
+            _kept.popitem(last=False)
+        return entry
 
-    def _keep_texts(self, pages: tuple[str, ...], sheets: tuple[Sheet, ...]) -> None:
-        kept = _texts_kept
-        kept[id(self._stored)] = (self._stored, pages, sheets)
-        kept.move_to_end(id(self._stored))
-        while len(kept) > TEXTS_KEPT:
-            kept.popitem(last=False)
+    def _record(self) -> EvidenceFile:
+        """The record without its texts."""
+        return self._built()[1]
 
     def _texts(self) -> tuple[tuple[str, ...], tuple[Sheet, ...]]:
-        self._record()
         if self._textless:
             return (), ()
-        hit = _texts_kept.get(id(self._stored))
-        if hit is not None and hit[0] is self._stored:
-            return hit[1], hit[2]
-        loaded = self._stored.load()
-        pages, sheets = tuple(loaded.pages), tuple(loaded.sheets)
-        self._keep_texts(pages, sheets)
+        _, _, pages, sheets = self._built()
         return pages, sheets
 
     @property
@@ -260,7 +256,7 @@ class Records(Sequence[EvidenceFile]):
 
     def built(self) -> int:
         """How many records have been built (a measure of the warm path's laziness)."""
-        return sum(1 for f in self._items if not isinstance(f, LazyFile) or f._built is not None)
+        return sum(1 for f in self._items if not isinstance(f, LazyFile) or f._was_built)
 
 
 def build_records(tree: Tree, extracted: Sequence[tuple[str, Extracted | Stored]], catalogue: Catalogue) -> Records:

@@ -88,13 +88,18 @@ _NUMBERS = re.compile(r"\d+")
 @dataclass
 class _Doc:
     file: EvidenceFile
-    norm: str
     shingles: np.ndarray
     template: bool = False
     total: int = 0  # passages before boilerplate was removed
 
     def __post_init__(self) -> None:
         self.total = self.total or len(self.shingles)
+
+    @property
+    def norm(self) -> str:
+        """The normalised text, made again when a pair is compared: the texts of a tree's documents
+        are not all held while the check runs (`records.LazyFile`)."""
+        return normalise(self.file.text)
 
 
 def _shares_template(f: EvidenceFile, ctx: CheckContext) -> bool:
@@ -113,7 +118,7 @@ def _docs(files: Sequence[EvidenceFile], ctx: CheckContext | None) -> list[_Doc]
             continue  # photos and screenshots: their OCR text is stamps and site navigation
         norm = normalise(f.text)
         if len(norm) >= MIN_CHARS:
-            docs.append(_Doc(f, norm, shingles(norm), ctx is not None and _shares_template(f, ctx)))
+            docs.append(_Doc(f, shingles(norm), ctx is not None and _shares_template(f, ctx)))
     return docs
 
 

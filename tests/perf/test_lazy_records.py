@@ -107,3 +107,30 @@ def test_warm_json_report_builds_no_record_and_keeps_no_path(warm: tuple[Path, P
     assert not any(p.name.encode() in data for p in root.iterdir() if p.is_dir())
     kept[0].write_bytes(b"{damaged\n" + data[:100])  # a damaged file is rebuilt, the report unchanged
     assert json_report.render(run_audit(options)) == cold
+
+
+def test_cold_read_keeps_no_tree_of_facts_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold read with an index hands each result to the index as it arrives; after the index is
+    saved every result is read from its file (none held as bytes or objects), records are built
+    from there and only the last few are kept — with the same facts and texts as eager records."""
+    from credit_check import records as records_module
+
+    monkeypatch.setattr(records_module, "RECORDS_KEPT", 3)
+    root = tmp_path / "evidence"
+    shutil.copytree(REPO_ROOT / "samples" / "evidence", root)
+    for path in root.rglob("*"):
+        os.utime(path, (OLD, OLD))
+    cat = load_catalogue()
+    tree = discover(root, {t.id for t in cat.tasks})
+    got = read_all(tree.files, OPTIONS, tmp_path / "cache", root, LocalExecutor(1), lazy=True)
+    stored = [ex for _, ex in got if isinstance(ex, Stored)]
+    assert len(stored) == len(got) > 6  # every result went to the index ...
+    assert all(isinstance(s.raw, tuple) for s in stored)  # ... and is read from its file
+    records = build_records(tree, got, cat)
+    eager = [build_record(item, sha, ex.load() if isinstance(ex, Stored) else ex, cat)
+             for item, (sha, ex) in zip(tree.files, got, strict=True)]
+    assert [(f.facts, f.pages, f.sheets) for f in records] == [(e.facts, e.pages, e.sheets) for e in eager]
+    assert any(e.pages for e in eager) and any(e.sheets for e in eager)
+    assert len(records_module._kept) <= 3  # the last records built, not the tree's
+    assert records.built() == len(records)
+    assert [f.text for f in records] == [e.text for e in eager]  # built again from the index
