@@ -72,6 +72,25 @@ def _key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
+@dataclass(frozen=True, slots=True)
+class _Hashes:
+    """What the search reads of a photo's facts (`phash.Hashes`, the stamp code), without the rest:
+    a tree's photos are searched together, their whole facts are not held meanwhile."""
+
+    phash: str | None
+    phash_zoom: tuple[str, ...]
+    phash_middle: str | None
+    phash_mirror: str | None
+    phash_windows: tuple[str, ...]
+    stamp_code: str | None
+
+    @classmethod
+    def of(cls, f: EvidenceFile) -> _Hashes:
+        facts = _facts(f)
+        return cls(facts.phash, facts.phash_zoom, facts.phash_middle, facts.phash_mirror, facts.phash_windows,
+                   facts.stamp_code)
+
+
 _LAST: list[tuple[object, dict[tuple[int, int], int]]] = []  # the last hash pairs: the stage and the check ask alike
 
 
@@ -82,7 +101,7 @@ def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Rem
     same photos is answered once."""
     photos = sorted((f for f in files if f.kind is Kind.PHOTO and not f.error and isinstance(f.facts, PhotoFacts)),
                     key=lambda f: f.path)
-    facts = [_facts(f) for f in photos]
+    facts = [_Hashes.of(f) for f in photos]
     question = (tuple((f.path, f.sha256) for f in photos), settings.reuse_distance)
     if _LAST and _LAST[0][0] == question and all(f.sha256 for f in photos):
         close = _LAST[0][1]  # hashes are the content's: the same files, the same pairs
@@ -94,8 +113,8 @@ def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Rem
     for (i, j), d in close.items():
         found[(i, j)] = Candidate(photos[i], photos[j], d)
     by_code: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(photos):
-        code = _facts(f).stamp_code
+    for i, hashes in enumerate(facts):
+        code = hashes.stamp_code
         if code and len(code) >= 6:
             by_code[code].append(i)
     for code, members in by_code.items():

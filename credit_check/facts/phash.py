@@ -354,12 +354,12 @@ def close_pairs(queries: Sequence[Sequence[str]], targets: Sequence[Sequence[str
     from credit_check.hamming import near_pairs
 
     targets = queries if targets is None else targets
-    q_owner = np.array([i for i, hs in enumerate(queries) for _ in hs], dtype=np.int64)
-    t_owner = np.array([i for i, hs in enumerate(targets) for _ in hs], dtype=np.int64)
+    q_owner = np.repeat(np.arange(len(queries), dtype=np.int64), [len(hs) for hs in queries])
+    t_owner = np.repeat(np.arange(len(targets), dtype=np.int64), [len(hs) for hs in targets])
     if len(q_owner) == 0 or len(t_owner) == 0:
         return {}
-    q_values = np.array([int(h, 16) for hs in queries for h in hs], dtype=np.uint64)
-    t_values = np.array([int(h, 16) for hs in targets for h in hs], dtype=np.uint64)
+    q_values = np.fromiter((int(h, 16) for hs in queries for h in hs), dtype=np.uint64, count=len(q_owner))
+    t_values = np.fromiter((int(h, 16) for hs in targets for h in hs), dtype=np.uint64, count=len(t_owner))
     rows, cols, dist = near_pairs(q_values, t_values, max_distance)
     a, b = q_owner[rows], t_owner[cols]
     keep = a != b
