@@ -145,9 +145,11 @@ def _undetermined(groups: dict[tuple[str | None, str], list[EvidenceFile]]) -> I
 def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]:
     undetermined: dict[tuple[str | None, str], list[EvidenceFile]] = defaultdict(list)
     for f in files:
-        facts = f.facts
-        if f.kind is not Kind.PHOTO or not isinstance(facts, PhotoFacts) or f.error or f.task is None:
+        if f.kind is not Kind.PHOTO or f.error or f.task is None:
             continue  # unfiled photos are not evidence of an activity; unreadable ones get a read-error
+        facts = f.facts  # (asked only of photos: a record is built to answer)
+        if not isinstance(facts, PhotoFacts):
+            continue
         yield from _one(f, facts, ctx)
         if facts.stamp is None:
             undetermined[(f.task, facts.stamp_reason or "原因未知 / unknown")].append(f)

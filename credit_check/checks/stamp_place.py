@@ -32,8 +32,10 @@ FAR_M = 2000.0
 
 def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]:
     for f in files:
-        facts = f.facts
-        if f.kind is not Kind.PHOTO or f.error or not isinstance(facts, PhotoFacts):
+        if f.kind is not Kind.PHOTO or f.error:
+            continue
+        facts = f.facts  # (asked only of photos: a record is built to answer)
+        if not isinstance(facts, PhotoFacts):
             continue
         if facts.stamp_coords is None or facts.gps is None:
             continue
