@@ -3,11 +3,13 @@
 Checks never open evidence files, and a perceptual hash cannot tell one picture from another
 picture of the same room taken from the same seat. So after the facts are read, the photo-reuse
 check's candidate pairs (`checks.reuse.candidates`: close hashes, or the same stamp code, across
-two folders) are handed to this stage, which opens the two files of each pair read-only
+two folders) are handed to this stage, which has the two files of each pair opened read-only
 (`facts.verify`: ORB features, a similarity transform fitted with RANSAC, then the pixels, with
 the stamps masked) and passes the verdicts to the checks in `CheckContext.photo_pairs`. Only
-candidate pairs are opened — a handful in a normal tree — and each photo once per run while it
-is still needed (a small cache of prepared photos).
+candidate pairs are opened — a handful in a normal tree — and each photo once per group of pairs
+while it is still needed (a small cache of prepared photos, `facts.pairs`). In an audit the groups
+run in the readers' worker processes (`Workers`, `facts.runner.run_jobs`): the pictures and OpenCV
+stay out of the main process, and a group whose worker fails leaves its pairs `unverified`.
 
 Why a stage and not features in the facts: 1 500 ORB descriptors are 48 KB a photo; stored in the
 facts they would travel through the cache and into every JSON report, for the few photos that
