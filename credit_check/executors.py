@@ -30,7 +30,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from credit_check.discover import Discovered
@@ -38,8 +38,10 @@ from credit_check.facts import ExtractOptions
 from credit_check.facttypes import ErrorKind
 from credit_check.model import Extracted, Kind
 
+if TYPE_CHECKING:
+    from credit_check.facts.runner import Sink
+
 Progress = Callable[[int, int, str], None]
-Sink = Callable[[int, str, Extracted], None]  # (index of the file, content hash, its facts)
 DASK_HINT = "需要安装 dask 组件 / needs the dask extra: pip install 'credit-check[dask]'"
 GRACE = 30.0  # seconds past a task's time limits before it is given up (network, a busy scheduler)
 BATCH = 8  # files per Dask task

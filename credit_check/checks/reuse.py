@@ -85,8 +85,7 @@ class _Hashes:
     stamp_code: str | None
 
     @classmethod
-    def of(cls, f: EvidenceFile) -> _Hashes:
-        facts = _facts(f)
+    def of(cls, facts: PhotoFacts) -> _Hashes:
         return cls(facts.phash, facts.phash_zoom, facts.phash_middle, facts.phash_mirror, facts.phash_windows,
                    facts.stamp_code)
 
@@ -99,9 +98,13 @@ def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Rem
     With `memo` (the verification stage passes its cache), the hash pairs of photos an earlier
     audit saw are remembered (`phash.candidates_remembered`); within a run, asking twice for the
     same photos is answered once."""
-    photos = sorted((f for f in files if f.kind is Kind.PHOTO and not f.error and isinstance(f.facts, PhotoFacts)),
-                    key=lambda f: f.path)
-    facts = [_Hashes.of(f) for f in photos]
+    found_photos: list[tuple[EvidenceFile, _Hashes]] = []
+    for f in files:  # each photo's facts asked once (a record may be built to answer)
+        if f.kind is Kind.PHOTO and not f.error and isinstance(facts_of := f.facts, PhotoFacts):
+            found_photos.append((f, _Hashes.of(facts_of)))
+    found_photos.sort(key=lambda p: p[0].path)
+    photos = [f for f, _ in found_photos]
+    facts = [h for _, h in found_photos]
     question = (tuple((f.path, f.sha256) for f in photos), settings.reuse_distance)
     if _LAST and _LAST[0][0] == question and all(f.sha256 for f in photos):
         close = _LAST[0][1]  # hashes are the content's: the same files, the same pairs

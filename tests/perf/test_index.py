@@ -13,11 +13,11 @@ import pytest
 
 from credit_check.catalogue import load_catalogue
 from credit_check.discover import Discovered, discover
-from credit_check.executors import LocalExecutor, Sink
+from credit_check.executors import LocalExecutor
 from credit_check.facts import ExtractOptions
 from credit_check.facts import index as index_module
 from credit_check.facts.index import FileIndex, read_all
-from credit_check.facts.runner import cache_key
+from credit_check.facts.runner import Sink, cache_key
 from credit_check.model import Extracted, Period
 from credit_check.pipeline import AuditOptions, run_audit
 from credit_check.reporters import json as json_report
