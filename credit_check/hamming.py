@@ -25,7 +25,8 @@ import numpy as np
 BITS = 64
 BRUTE_PAIRS = 4_000_000  # below this many query × target pairs, compare them all (faster than an index)
 TABLE_BITS = 22  # chunks up to this wide are indexed by a table of bucket starts, wider ones by sorting
-QUERY_BLOCK = 262_144  # queries looked up at a time (bounds the candidate arrays)
+QUERY_BLOCK = 262_144  # queries looked up at a time
+CANDIDATE_BLOCK = 65_536  # candidates compared at a time (bounds the candidate arrays: ~4 MB)
 
 _BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
@@ -142,15 +143,29 @@ def _indexed(q: np.ndarray, t: np.ndarray, max_distance: int,
                     lo = np.searchsorted(sorted_key, probe, "left")
                     hi = np.searchsorted(sorted_key, probe, "right")
                 counts = hi - lo
-                total = int(counts.sum())
-                if total == 0:
-                    continue
                 hit = np.flatnonzero(counts)
-                counts = counts[hit]
-                qi = np.repeat(hit, counts)
-                offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-                ti = order[np.repeat(lo[hit], counts) + offsets]
-                dist = popcount(block[qi] ^ t[ti])
-                keep = dist <= max_distance
-                if keep.any():
-                    yield qi[keep] + begin, ti[keep], dist[keep]
+                if len(hit) == 0:
+                    continue
+                lo, counts = lo[hit], counts[hit]
+                ends = np.cumsum(counts)
+                # the candidates expanded CANDIDATE_BLOCK at a time (whole queries): memory stays
+                # bounded however crowded the buckets are
+                cuts = np.searchsorted(ends, np.arange(CANDIDATE_BLOCK, int(ends[-1]), CANDIDATE_BLOCK), "left")
+                for a, b in itertools.pairwise([0, *np.unique(cuts + 1).tolist(), len(hit)]):
+                    if a >= b:
+                        continue
+                    yield from _expand(block, t, order, hit[a:b], lo[a:b], counts[a:b], max_distance, begin)
+
+
+def _expand(block: np.ndarray, t: np.ndarray, order: np.ndarray, hit: np.ndarray, lo: np.ndarray,
+            counts: np.ndarray, max_distance: int, begin: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The candidates of queries `hit` (bucket starts `lo`, sizes `counts`) compared in full."""
+    total = int(counts.sum())
+    qi = np.repeat(hit, counts)
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    ti = order[np.repeat(lo, counts) + offsets]
+    del offsets
+    dist = popcount(block[qi] ^ t[ti])
+    keep = dist <= max_distance
+    if keep.any():
+        yield qi[keep] + begin, ti[keep], dist[keep]

@@ -35,7 +35,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from credit_check.facts.phash import Remembers, candidates_remembered
+from credit_check.facts.phash import HashTable, Remembers, candidates_remembered
 from credit_check.facts.phash import candidates as hash_candidates
 from credit_check.facttypes import PhotoFacts
 from credit_check.model import EvidenceFile, Finding, Kind, Severity
@@ -72,24 +72,6 @@ def _key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-@dataclass(frozen=True, slots=True)
-class _Hashes:
-    """What the search reads of a photo's facts (`phash.Hashes`, the stamp code), without the rest:
-    a tree's photos are searched together, their whole facts are not held meanwhile."""
-
-    phash: str | None
-    phash_zoom: tuple[str, ...]
-    phash_middle: str | None
-    phash_mirror: str | None
-    phash_windows: tuple[str, ...]
-    stamp_code: str | None
-
-    @classmethod
-    def of(cls, facts: PhotoFacts) -> _Hashes:
-        return cls(facts.phash, facts.phash_zoom, facts.phash_middle, facts.phash_mirror, facts.phash_windows,
-                   facts.stamp_code)
-
-
 _LAST: list[tuple[object, dict[tuple[int, int], int]]] = []  # the last hash pairs: the stage and the check ask alike
 
 
@@ -98,26 +80,26 @@ def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Rem
     With `memo` (the verification stage passes its cache), the hash pairs of photos an earlier
     audit saw are remembered (`phash.candidates_remembered`); within a run, asking twice for the
     same photos is answered once."""
-    found_photos: list[tuple[EvidenceFile, _Hashes]] = []
-    for f in files:  # each photo's facts asked once (a record may be built to answer)
-        if f.kind is Kind.PHOTO and not f.error and isinstance(facts_of := f.facts, PhotoFacts):
-            found_photos.append((f, _Hashes.of(facts_of)))
-    found_photos.sort(key=lambda p: p[0].path)
-    photos = [f for f, _ in found_photos]
-    facts = [h for _, h in found_photos]
+    photos: list[EvidenceFile] = []
+    codes: list[str | None] = []
+    table = HashTable()  # the hashes as arrays: a tree's photos' facts are not held meanwhile
+    for f in sorted((f for f in files if f.kind is Kind.PHOTO and not f.error), key=lambda f: f.path):
+        if isinstance(facts_of := f.facts, PhotoFacts):  # each photo's facts asked once (a record may be built)
+            photos.append(f)
+            codes.append(facts_of.stamp_code)
+            table.add(facts_of)
     question = (tuple((f.path, f.sha256) for f in photos), settings.reuse_distance)
     if _LAST and _LAST[0][0] == question and all(f.sha256 for f in photos):
         close = _LAST[0][1]  # hashes are the content's: the same files, the same pairs
     else:
-        close = (candidates_remembered(facts, [f.sha256 for f in photos], settings.reuse_distance, memo)
-                 if memo is not None else hash_candidates(facts, settings.reuse_distance))
+        close = (candidates_remembered(table, [f.sha256 for f in photos], settings.reuse_distance, memo)
+                 if memo is not None else hash_candidates(table, settings.reuse_distance))
         _LAST[:] = [(question, close)]
     found: dict[tuple[int, int], Candidate] = {}
     for (i, j), d in close.items():
         found[(i, j)] = Candidate(photos[i], photos[j], d)
     by_code: dict[str, list[int]] = defaultdict(list)
-    for i, hashes in enumerate(facts):
-        code = hashes.stamp_code
+    for i, code in enumerate(codes):
         if code and len(code) >= 6:
             by_code[code].append(i)
     for code, members in by_code.items():

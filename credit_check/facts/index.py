@@ -115,9 +115,9 @@ class Stored:
     def load(self) -> Extracted:
         return Extracted.model_validate_json(self.data())
 
-    def keep(self) -> None:
-        """Hold the JSON in memory (before the index file it was read from is replaced)."""
-        if not isinstance(self.raw, bytes):
+    def keep(self, blob: _Blob) -> None:
+        """Hold the JSON in memory if it is in `blob` (an index file about to be replaced)."""
+        if not isinstance(self.raw, bytes) and self.raw[0] is blob:
             object.__setattr__(self, "raw", self.data())
 
     def length(self) -> int:
@@ -211,6 +211,7 @@ class FileIndex:
         self.path = cache_dir / name[:2] / f"{name}-{CACHE_VERSION}-index{INDEX_FORMAT}-{_options_key(options)}.json"
         self.entries: dict[str, _Entry] = {}
         self.blob: _Blob | None = None
+        self.spool: _Blob | None = None  # results put in this run, until they are in the saved index
         self.changed = False
 
     def file_key(self, path: Path) -> str:
@@ -241,12 +242,31 @@ class FileIndex:
         return entry
 
     def put(self, key: str, st: Stat, taken_ns: int, sha: str, result: Extracted) -> Stored:
+        """Keep `result` for the file `key`: written at once to a spool file in the cache (so a cold
+        audit does not hold a tree's results in memory until `save`), read back when asked for."""
         racy = st.mtime_ns > taken_ns - int(RACY_SECONDS * 1e9)
         stored = Stored.of(result)
+        with contextlib.suppress(OSError):
+            stored.point(*self._spooled(stored.data()))
         self.entries[key] = _Entry(size=st.size, mtime_ns=st.mtime_ns, ctime_ns=st.ctime_ns, ino=st.ino, dev=st.dev,
                                    sha=sha, racy=racy, result=stored)
         self.changed = True
         return stored
+
+    def _spooled(self, data: bytes) -> tuple[_Blob, int, int]:
+        """`data` appended to the spool: an unnamed file in the cache folder (0600; on POSIX
+        removed from the folder at once, elsewhere when closed), kept until the index is saved."""
+        if self.spool is None:
+            import tempfile
+
+            fh = tempfile.TemporaryFile(dir=self.cache_dir, prefix=".spool-")  # noqa: SIM115 (closed by save)
+            self.spool = _Blob(fh, 0, 0)
+        spool = self.spool
+        spool.fh.seek(0, os.SEEK_END)
+        start = spool.fh.tell()
+        spool.fh.write(data)
+        spool.size = start + len(data)
+        return spool, start, spool.size
 
     def keep_only(self, keys: set[str]) -> None:
         """Forget files that are no longer in the tree."""
@@ -257,9 +277,10 @@ class FileIndex:
 
     def save(self) -> None:
         """Write the index (0600, atomic, never through a link); an unwritable cache only costs speed.
-        The results are written as a stream, then read from the new file when asked for (`Stored`
-        points there): none is held in memory. Where an open file cannot be replaced (Windows), the
-        results still in the old file are taken into memory first."""
+        The results — from the index loaded, or from the spool for those put in this run — are
+        written as a stream, then read from the new file when asked for (`Stored` points there):
+        none is held in memory. Where an open file cannot be replaced (Windows), the results still
+        in the old index file are taken into memory first, and those of this run stay in the spool."""
         if not self.changed:
             return
         from credit_check.facts.runner import write_private_stream
@@ -276,19 +297,20 @@ class FileIndex:
         head = json.dumps({"version": self.version, "entries": rows}, ensure_ascii=False).encode("utf-8") + b"\n"
         if os.name == "nt" and self.blob is not None:
             for entry in entries:
-                entry.result.keep()
+                entry.result.keep(self.blob)
             self.blob.close()
             self.blob = None
         written = write_private_stream(self.cache_dir, self.path,
                                        itertools.chain((head,), (e.result.data() for e in entries)), reopen=True)
         if written is None:
-            return
+            return  # results stay where they are (the spool is kept open while anything points there)
         blob = _Blob(written, len(head), at)
         for entry, (start, end) in zip(entries, spans, strict=True):
             entry.result.point(blob, start, end)
-        if self.blob is not None:
-            self.blob.close()
-        self.blob = blob
+        for old in (self.blob, self.spool):
+            if old is not None:
+                old.close()
+        self.blob, self.spool = blob, None
 
 
 def _cacheable(sha: str, result: Extracted) -> bool:

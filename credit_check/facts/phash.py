@@ -18,6 +18,7 @@ photos and 99 % of copies (cropped up to 20 % off-centre, re-stamped, mirrored â
 
 from __future__ import annotations
 
+import array
 from collections.abc import Sequence
 from functools import cache
 from typing import Protocol
@@ -351,17 +352,38 @@ def close_pairs(queries: Sequence[Sequence[str]], targets: Sequence[Sequence[str
     20 000 photos at 10 bits, where comparing all pairs took 10â€“15 s. `block` is not used any
     more (kept for callers).
     """
+    targets = queries if targets is None else targets
+    return _close(_Column.of(queries), _Column.of(targets), max_distance)
+
+
+class _Column:
+    """Hashes of many items as two arrays: each hash as uint64 and the index of its item."""
+
+    __slots__ = ("owner", "values")
+
+    def __init__(self, owner: np.ndarray, values: np.ndarray) -> None:
+        self.owner, self.values = owner, values
+
+    @classmethod
+    def of(cls, hashes: Sequence[Sequence[str]]) -> _Column:
+        owner = np.repeat(np.arange(len(hashes), dtype=np.int64), [len(hs) for hs in hashes])
+        values = np.fromiter((int(h, 16) for hs in hashes for h in hs), dtype=np.uint64, count=len(owner))
+        return cls(owner, values)
+
+    def where(self, keep: np.ndarray, renumber: np.ndarray | None = None) -> _Column:
+        """The hashes of the items `keep` (a mask over items) holds, numbered by `renumber`."""
+        rows = keep[self.owner] if len(self.owner) else np.zeros(0, dtype=bool)
+        owner = self.owner[rows]
+        return _Column(owner if renumber is None else renumber[owner], self.values[rows])
+
+
+def _close(queries: _Column, targets: _Column, max_distance: int) -> dict[tuple[int, int], int]:
+    if len(queries.owner) == 0 or len(targets.owner) == 0:
+        return {}
     from credit_check.hamming import near_pairs
 
-    targets = queries if targets is None else targets
-    q_owner = np.repeat(np.arange(len(queries), dtype=np.int64), [len(hs) for hs in queries])
-    t_owner = np.repeat(np.arange(len(targets), dtype=np.int64), [len(hs) for hs in targets])
-    if len(q_owner) == 0 or len(t_owner) == 0:
-        return {}
-    q_values = np.fromiter((int(h, 16) for hs in queries for h in hs), dtype=np.uint64, count=len(q_owner))
-    t_values = np.fromiter((int(h, 16) for hs in targets for h in hs), dtype=np.uint64, count=len(t_owner))
-    rows, cols, dist = near_pairs(q_values, t_values, max_distance)
-    a, b = q_owner[rows], t_owner[cols]
+    rows, cols, dist = near_pairs(queries.values, targets.values, max_distance)
+    a, b = queries.owner[rows], targets.owner[cols]
     keep = a != b
     lo, hi, dist = np.minimum(a, b)[keep], np.maximum(a, b)[keep], dist[keep]
     found: dict[tuple[int, int], int] = {}
@@ -390,14 +412,60 @@ def _valid(values: Sequence[str | None]) -> list[str]:
     return [h for h in values if h is not None and len(h) == 16]
 
 
-def candidates(photos: Sequence[Hashes], max_distance: int) -> dict[tuple[int, int], int]:
+class HashTable:
+    """The hashes `candidates` compares, of many photos, as arrays: 8 bytes a hash, where the
+    photos' facts (or a list of hex strings) take ~70 bytes a hash and more; a tree's photos carry
+    ~53 hashes each, and the search holds them all at once. `add` one photo at a time (in the
+    order of the indices the pairs are given by)."""
+
+    def __init__(self) -> None:
+        # owner and value of each query, target and middle hash (4 + 8 bytes)
+        self._parts = tuple(array.array(code) for _ in range(3) for code in ("i", "Q"))
+        self.count = 0
+        self._arrays: tuple[_Column, _Column, _Column] | None = None
+
+    def add(self, photo: Hashes) -> None:
+        """The full-frame and mirror hashes (queries), the full-frame, zoom and window hashes
+        (targets) and the middle-rows hash of the next photo."""
+        if self._arrays is not None:
+            raise RuntimeError("the table is searched already")
+        n = self.count
+        for k, hashes in enumerate((_valid([photo.phash, photo.phash_mirror]),
+                                    _valid([photo.phash, *photo.phash_zoom, *photo.phash_windows]),
+                                    _valid([photo.phash_middle]))):
+            owner, values = self._parts[2 * k], self._parts[2 * k + 1]
+            for h in hashes:
+                owner.append(n)
+                values.append(int(h, 16))
+        self.count += 1
+
+    @classmethod
+    def of(cls, photos: Sequence[Hashes] | HashTable) -> HashTable:
+        if isinstance(photos, HashTable):
+            return photos
+        table = cls()
+        for p in photos:
+            table.add(p)
+        return table
+
+    def columns(self) -> tuple[_Column, _Column, _Column]:
+        """Queries, targets, middles (views of the table: nothing can be added after)."""
+        if self._arrays is None:
+            parts = self._parts
+            q, t, m = (_Column(np.frombuffer(parts[2 * k], dtype=np.int32), np.frombuffer(parts[2 * k + 1], dtype=np.uint64))
+                       if len(parts[2 * k]) else _Column(np.zeros(0, np.int32), np.zeros(0, np.uint64))
+                       for k in range(3))
+            self._arrays = (q, t, m)
+        return self._arrays
+
+
+def candidates(photos: Sequence[Hashes] | HashTable, max_distance: int) -> dict[tuple[int, int], int]:
     """Pairs of photos (i < j) that may be the same picture, with the smallest distance found:
     the full-frame or mirrored hash of one within `max_distance` bits of the full-frame, zoom or
     window hash of the other, or their middle-row hashes that close."""
-    queries = [_valid([p.phash, p.phash_mirror]) for p in photos]
-    targets = [_valid([p.phash, *p.phash_zoom, *p.phash_windows]) for p in photos]
-    found = close_pairs(queries, targets, max_distance)
-    for key, d in close_pairs([_valid([p.phash_middle]) for p in photos], None, max_distance).items():
+    queries, targets, middles = HashTable.of(photos).columns()
+    found = _close(queries, targets, max_distance)
+    for key, d in _close(middles, middles, max_distance).items():
         found[key] = min(d, found.get(key, 65))
     return found
 
@@ -409,13 +477,14 @@ class Remembers(Protocol):
     def put(self, key: str, value: object) -> None: ...
 
 
-def candidates_remembered(photos: Sequence[Hashes], shas: Sequence[str], max_distance: int,
+def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[str], max_distance: int,
                           memo: Remembers) -> dict[tuple[int, int], int]:
     """`candidates(photos, max_distance)`, the same pairs and distances, with the pairs of photos
     an earlier run saw (by content hash) taken from `memo`: only pairs that involve a photo not
     seen then are searched for (a changed night costs its changed photos, not the whole tree)."""
+    table = HashTable.of(photos)
     if not all(shas):
-        return candidates(photos, max_distance)
+        return candidates(table, max_distance)
     key = f"candidates-{max_distance}"
     known = memo.get(key)
     seen = set(known.get("shas", ())) if isinstance(known, dict) else set()
@@ -433,22 +502,25 @@ def candidates_remembered(photos: Sequence[Hashes], shas: Sequence[str], max_dis
         for i in by_sha.get(sa, ()):
             for j in by_sha.get(sb, ()):
                 add(i, j, int(d))
-    fresh = {i for i, sha in enumerate(shas) if sha not in seen}
-    if fresh:
-        queries = [_valid([p.phash, p.phash_mirror]) for p in photos]
-        targets = [_valid([p.phash, *p.phash_zoom, *p.phash_windows]) for p in photos]
-        middles = [_valid([p.phash_middle]) for p in photos]
-        only = [q if i in fresh else [] for i, q in enumerate(queries)]
-        only_targets = [t if i in fresh else [] for i, t in enumerate(targets)]
-        only_middles = [m if i in fresh else [] for i, m in enumerate(middles)]
-        for pairs in (close_pairs(only, targets, max_distance), close_pairs(queries, only_targets, max_distance),
-                      close_pairs(only_middles, middles, max_distance)):
+    fresh = np.fromiter((sha not in seen for sha in shas), dtype=bool, count=len(shas))
+    queries, targets, middles = table.columns()
+    if fresh.any():
+        for pairs in (_close(queries.where(fresh), targets, max_distance),
+                      _close(queries, targets.where(fresh), max_distance),
+                      _close(middles.where(fresh), middles, max_distance)):
             for (i, j), d in pairs.items():
                 add(i, j, d)
     for members in by_sha.values():  # copies of one file: their own pairs (not remembered)
         if len(members) > 1:
-            group = [photos[i] for i in members]
-            for (a, b), d in candidates(group, max_distance).items():
+            keep = np.zeros(len(shas), dtype=bool)
+            keep[members] = True
+            renumber = np.full(len(shas), -1, dtype=np.int64)
+            renumber[members] = np.arange(len(members))
+            q, t, m = (c.where(keep, renumber) for c in (queries, targets, middles))
+            group = _close(q, t, max_distance)
+            for pair, d in _close(m, m, max_distance).items():
+                group[pair] = min(d, group.get(pair, 65))
+            for (a, b), d in group.items():
                 add(members[a], members[b], d)
     pairs_by_sha = sorted({(min(shas[i], shas[j]), max(shas[i], shas[j]), d)
                            for (i, j), d in found.items() if shas[i] != shas[j]})

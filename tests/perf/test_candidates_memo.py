@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+import pytest
+
 from credit_check.facts.phash import candidates, candidates_remembered
 
 
@@ -59,3 +61,43 @@ def test_remembered_candidates_equal_a_full_search() -> None:
         full = candidates(facts, 12)
         assert len(full) > 100
         assert candidates_remembered(facts, shas, 12, memo) == full, night
+
+
+def _brute(photos: list[H], limit: int) -> dict[tuple[int, int], int]:
+    """The rule of `candidates`, pair by pair on the hex strings."""
+    from credit_check.facts.phash import distance
+
+    def ok(h: str | None) -> bool:
+        return h is not None and len(h) == 16
+
+    found: dict[tuple[int, int], int] = {}
+    for i, a in enumerate(photos):
+        for j, b in enumerate(photos):
+            if i == j:
+                continue
+            ds = [distance(q, t) for q in (a.phash, a.phash_mirror) if ok(q)
+                  for t in (b.phash, *b.phash_zoom, *b.phash_windows) if ok(t)]
+            if i < j and ok(a.phash_middle) and ok(b.phash_middle):
+                ds.append(distance(a.phash_middle, b.phash_middle))  # type: ignore[arg-type]
+            ds = [d for d in ds if d <= limit]
+            if ds:
+                key = (min(i, j), max(i, j))
+                found[key] = min([*ds, found.get(key, 65)])
+    return found
+
+
+def test_hash_table_finds_what_comparing_every_pair_finds() -> None:
+    from credit_check.facts.phash import HashTable
+
+    rng = random.Random(11)
+    bases = [rng.getrandbits(64) for _ in range(12)]
+    photos = [_photo(rng, rng.choice(bases)) for _ in range(90)]
+    photos.append(H(phash=None, phash_middle="123"))  # no usable hash: never a candidate
+    table = HashTable()
+    for p in photos:
+        table.add(p)
+    expected = _brute(photos, 12)
+    assert len(expected) > 50
+    assert candidates(table, 12) == expected == candidates(photos, 12)
+    with pytest.raises(RuntimeError):
+        table.add(photos[0])  # searched: its arrays are fixed

@@ -42,6 +42,19 @@ def test_index_equals_all_pairs(monkeypatch: pytest.MonkeyPatch, distance: int) 
     assert set(zip(*(a.tolist() for a in got), strict=True)) == _all_pairs(q, q, distance, True)
 
 
+@pytest.mark.parametrize("block", [1, 7, 100])
+def test_candidates_compared_a_block_at_a_time_are_all_found(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """Crowded buckets are expanded a bounded number of candidates at a time (`CANDIDATE_BLOCK`),
+    whole queries per block: the pairs are the same whatever the block."""
+    monkeypatch.setattr(hamming, "BRUTE_PAIRS", 0)
+    monkeypatch.setattr(hamming, "CANDIDATE_BLOCK", block)
+    rng = np.random.default_rng(21)
+    q = _clustered(rng, 900)
+    t = np.concatenate([_clustered(rng, 600), np.repeat(q[:5], 40)])  # a few very crowded buckets
+    got = hamming.near_pairs(q, t, 10)
+    assert set(zip(*(a.tolist() for a in got), strict=True)) == _all_pairs(q, t, 10, False)
+
+
 def test_wide_chunks_use_sorted_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hamming, "BRUTE_PAIRS", 0)
     monkeypatch.setattr(hamming, "TABLE_BITS", 4)  # every chunk wider than the table: searchsorted

@@ -134,3 +134,39 @@ def test_cold_read_keeps_no_tree_of_facts_in_memory(tmp_path: Path, monkeypatch:
     assert len(records_module._kept) <= 3  # the last records built, not the tree's
     assert records.built() == len(records)
     assert [f.text for f in records] == [e.text for e in eager]  # built again from the index
+
+
+def test_cold_read_spools_each_result_until_the_index_is_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results read in a cold run go to a spool file as they arrive (not held in memory until the
+    index is written); the saved index reads them from its own file, the spool is gone, and no
+    file is left in the cache but the index and the content entries."""
+    from credit_check.facts import index as index_module
+
+    root = tmp_path / "evidence"
+    shutil.copytree(REPO_ROOT / "samples" / "evidence", root)
+    for path in root.rglob("*"):
+        os.utime(path, (OLD, OLD))
+    seen: dict[str, object] = {}
+    save = index_module.FileIndex.save
+
+    def spy(self: index_module.FileIndex) -> None:
+        raws = [e.result.raw for e in self.entries.values()]
+        seen["in_spool"] = sum(isinstance(r, tuple) and r[0] is self.spool for r in raws)
+        seen["entries"] = len(raws)
+        seen["spool_size"] = self.spool.size if self.spool is not None else 0
+        save(self)
+        seen["after"] = self.spool
+
+    monkeypatch.setattr(index_module.FileIndex, "save", spy)
+    cat = load_catalogue()
+    tree = discover(root, {t.id for t in cat.tasks})
+    got = read_all(tree.files, OPTIONS, tmp_path / "cache", root, LocalExecutor(1), lazy=True)
+    assert seen["entries"] == seen["in_spool"] == len(got) > 6
+    assert isinstance(seen["spool_size"], int) and seen["spool_size"] > 1000
+    assert seen["after"] is None
+    stored = [ex for _, ex in got if isinstance(ex, Stored)]
+    assert len(stored) == len(got) and len({id(s.raw[0]) for s in stored if isinstance(s.raw, tuple)}) == 1
+    assert not [p for p in (tmp_path / "cache").rglob("*") if "spool" in p.name]
+    again = read_all(tree.files, OPTIONS, tmp_path / "cache", root, LocalExecutor(1), lazy=True)  # from the index
+    assert [ex.load() for ex in stored] == [ex.load() for _, ex in again if isinstance(ex, Stored)]
+    assert any(ex.load().pages for ex in stored)
