@@ -152,12 +152,14 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
         memo.save()
     findings.extend(evidence)
 
-    stamped = stamp_deductions(apply_waivers(findings, options.waivers, options.audit_date), catalogue)
-    total = score(task_results, bonus_results, stamped, catalogue)
+    # Each step copies the findings: one name, so no earlier generation outlives the next.
+    findings = stamp_deductions(apply_waivers(findings, options.waivers, options.audit_date), catalogue)
+    total = score(task_results, bonus_results, findings, catalogue)
+    findings = with_fingerprints(mask_findings(findings))
     return Report(
         tool_version=__version__, root=mask_text(display_name(str(options.root))[0]), period=options.period,
         audit_date=options.audit_date, score=total, tasks=tuple(task_results), bonus=tuple(bonus_results),
-        findings=tuple(with_fingerprints(mask_findings(stamped))), files=files.without_text(),
+        findings=tuple(findings), files=files.without_text(),
         units=catalogue.units, unit_of_task={**{t.id: t.units for t in catalogue.scored_items()},
                                              **{d.id: d.units for d in catalogue.deductions}},
     )

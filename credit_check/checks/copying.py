@@ -185,7 +185,8 @@ def _strip_boilerplate(docs: list[_Doc], catalogue: np.ndarray) -> None:
     tasks: dict[str | None, list[np.ndarray]] = defaultdict(list)
     everywhere: list[np.ndarray] = []
     for members in clusters.values():
-        passages = np.unique(np.concatenate([docs[i].shingles for i in members]))
+        passages = (docs[members[0]].shingles if len(members) == 1  # sorted and unique already
+                    else np.unique(np.concatenate([docs[i].shingles for i in members])))
         everywhere.append(passages)
         for task in {docs[i].file.task for i in members}:
             tasks[task].append(passages)
@@ -197,12 +198,30 @@ def _strip_boilerplate(docs: list[_Doc], catalogue: np.ndarray) -> None:
             d.shingles = np.setdiff1d(d.shingles, removed, assume_unique=True)
 
 
+FREQUENT_BLOCK = 1 << 18  # passages counted at a time when finding the frequent ones (~2 MB)
+
+
 def _frequent(groups: list[np.ndarray], least: int) -> np.ndarray:
-    """Passages found in at least `least` of the groups (each group's passages unique)."""
+    """Passages found in at least `least` of the groups (each group's passages sorted and unique).
+    Counted one range of values at a time, so the working arrays stay ~`FREQUENT_BLOCK` passages
+    long whatever the size of the tree (every group's slice of a range is a view, not a copy)."""
     if len(groups) < least:
         return np.zeros(0, dtype=np.uint64)
-    values, counts = np.unique(np.concatenate(groups), return_counts=True)
-    return np.asarray(values[counts >= least], dtype=np.uint64)
+    total = sum(len(g) for g in groups)
+    parts = max(1, -(-total // FREQUENT_BLOCK))
+    edges = [np.uint64(0)] + [np.uint64((k << 64) // parts) for k in range(1, parts)]
+    found = []
+    for k in range(parts):
+        pieces = []
+        for g in groups:
+            a = int(np.searchsorted(g, edges[k], "left"))
+            b = int(np.searchsorted(g, edges[k + 1], "left")) if k + 1 < parts else len(g)
+            if a < b:
+                pieces.append(g[a:b])
+        if len(pieces) >= least:
+            values, counts = np.unique(np.concatenate(pieces), return_counts=True)
+            found.append(values[counts >= least])
+    return np.asarray(np.concatenate(found) if found else np.zeros(0), dtype=np.uint64)
 
 
 def _folder(f: EvidenceFile) -> str:

@@ -122,3 +122,25 @@ def test_photos_and_screenshots_are_not_compared() -> None:
     body = chinese_text(random.Random(11), 600)
     shots = [doc_file(f"{t}/截图.png", [body], task=t, kind=Kind.IMAGE) for t in ("1.2", "4.2")]
     assert run(shots) == []
+
+
+@pytest.mark.parametrize("block", [1, 50, 1 << 18])
+def test_frequent_passages_counted_a_range_at_a_time(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """Boilerplate is counted one range of passage values at a time (bounded memory): the passages
+    found are those of counting everything at once, whatever the range."""
+    import numpy as np
+
+    monkeypatch.setattr(copying, "FREQUENT_BLOCK", block)
+    rng = np.random.default_rng(4)
+    common = rng.integers(0, 2**64 - 1, size=40, dtype=np.uint64, endpoint=True)
+    groups = [np.unique(np.concatenate([rng.integers(0, 2**64 - 1, size=300, dtype=np.uint64, endpoint=True),
+                                        rng.choice(common, size=int(rng.integers(0, 40)), replace=False)]))
+              for _ in range(25)]
+    groups.append(np.array([0, 2**64 - 1], dtype=np.uint64))  # the ends of the range
+    groups.append(np.array([0, 2**64 - 1], dtype=np.uint64))
+    values, counts = np.unique(np.concatenate(groups), return_counts=True)
+    for least in (2, 3, 9):
+        expected = values[counts >= least]
+        assert len(expected) > 0
+        assert np.array_equal(copying._frequent(groups, least), expected)
+    assert len(copying._frequent(groups[:2], 3)) == 0
