@@ -34,7 +34,7 @@ _SEED_ID = re.compile(r"^\s*([一二三四五六七])\s*[、.．,，]?\s*(?:[(�
 _BONUS_ID = re.compile(r"^\s*(?:B|b|加分项?)\s*[-_、.．:：（(]?\s*([1-9])(?!\d)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Discovered:
     path: str  # display path: relative, "/" separators, NFC
     abs_path: Path
