@@ -265,6 +265,7 @@ class FileIndex:
         spool.fh.seek(0, os.SEEK_END)
         start = spool.fh.tell()
         spool.fh.write(data)
+        spool.fh.flush()  # a full disk fails here, and this result stays in memory
         spool.size = start + len(data)
         return spool, start, spool.size
 

@@ -170,3 +170,49 @@ def test_cold_read_spools_each_result_until_the_index_is_saved(tmp_path: Path, m
     again = read_all(tree.files, OPTIONS, tmp_path / "cache", root, LocalExecutor(1), lazy=True)  # from the index
     assert [ex.load() for ex in stored] == [ex.load() for _, ex in again if isinstance(ex, Stored)]
     assert any(ex.load().pages for ex in stored)
+
+
+def test_a_full_disk_under_the_spool_keeps_results_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spool that stops taking bytes (a full disk) loses nothing: the results it could not take
+    stay in memory, the others are read from it, and the audit's results are those of a run
+    without the fault."""
+    import errno
+    import tempfile
+
+    from credit_check.facts import runner
+
+    root = tmp_path / "evidence"
+    shutil.copytree(REPO_ROOT / "samples" / "evidence", root)
+    for path in root.rglob("*"):
+        os.utime(path, (OLD, OLD))
+    cat = load_catalogue()
+    tree = discover(root, {t.id for t in cat.tasks})
+    clean = read_all(tree.files, OPTIONS, tmp_path / "clean", root, LocalExecutor(1), lazy=True)
+
+    real = tempfile.TemporaryFile
+
+    class Full:
+        """A real temporary file whose disk is full after 4,000 bytes."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            self.fh = real(*args, **kwargs)  # type: ignore[call-overload]
+
+        def write(self, data: bytes) -> int:
+            if self.fh.tell() + len(data) > 4000:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return int(self.fh.write(data))
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.fh, name)
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", Full)
+    monkeypatch.setattr(runner, "write_private_stream", lambda *a, **k: None)  # the index cannot be written either
+    (tmp_path / "cache").mkdir(mode=0o700)
+    shutil.copy2(tmp_path / "clean" / "key", tmp_path / "cache" / "key")  # the same pseudonyms as the clean run
+    got = read_all(tree.files, OPTIONS, tmp_path / "cache", root, LocalExecutor(1), lazy=True)
+    stored = [ex for _, ex in got if isinstance(ex, Stored)]
+    assert len(stored) == len(got)
+    in_memory = [s for s in stored if isinstance(s.raw, bytes)]
+    assert 0 < len(in_memory) < len(stored)  # some spooled before the disk filled, the rest kept
+    assert [ex.load() for _, ex in got if isinstance(ex, Stored)] == \
+        [ex.load() for _, ex in clean if isinstance(ex, Stored)]
