@@ -413,9 +413,9 @@ def _valid(values: Sequence[str | None]) -> list[str]:
 
 
 class HashTable:
-    """The hashes `candidates` compares, of many photos, as arrays: 8 bytes a hash, where the
-    photos' facts (or a list of hex strings) take ~70 bytes a hash and more; a tree's photos carry
-    ~53 hashes each, and the search holds them all at once. `add` one photo at a time (in the
+    """The hashes `candidates` compares, of many photos, as arrays: 12 bytes a hash (its photo's
+    index and its value), where the photos' facts (or lists of hex strings) take ~70 bytes a hash
+    and more; a tree's photos carry ~53 hashes each, and the search holds them all at once. `add` one photo at a time (in the
     order of the indices the pairs are given by)."""
 
     def __init__(self) -> None:
@@ -463,7 +463,10 @@ def candidates(photos: Sequence[Hashes] | HashTable, max_distance: int) -> dict[
     """Pairs of photos (i < j) that may be the same picture, with the smallest distance found:
     the full-frame or mirrored hash of one within `max_distance` bits of the full-frame, zoom or
     window hash of the other, or their middle-row hashes that close."""
-    queries, targets, middles = HashTable.of(photos).columns()
+    return _search(*HashTable.of(photos).columns(), max_distance)
+
+
+def _search(queries: _Column, targets: _Column, middles: _Column, max_distance: int) -> dict[tuple[int, int], int]:
     found = _close(queries, targets, max_distance)
     for key, d in _close(middles, middles, max_distance).items():
         found[key] = min(d, found.get(key, 65))
@@ -516,10 +519,8 @@ def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[s
             keep[members] = True
             renumber = np.full(len(shas), -1, dtype=np.int64)
             renumber[members] = np.arange(len(members))
-            q, t, m = (c.where(keep, renumber) for c in (queries, targets, middles))
-            group = _close(q, t, max_distance)
-            for pair, d in _close(m, m, max_distance).items():
-                group[pair] = min(d, group.get(pair, 65))
+            group = _search(queries.where(keep, renumber), targets.where(keep, renumber),
+                            middles.where(keep, renumber), max_distance)
             for (a, b), d in group.items():
                 add(members[a], members[b], d)
     pairs_by_sha = sorted({(min(shas[i], shas[j]), max(shas[i], shas[j]), d)
