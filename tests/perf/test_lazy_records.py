@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from credit_check.catalogue import load_catalogue
-from credit_check.discover import discover
+from credit_check.catalogue.models import Catalogue
+from credit_check.discover import Tree, discover
 from credit_check.executors import LocalExecutor
 from credit_check.facts import ExtractOptions
 from credit_check.facts.index import Stored, read_all
@@ -23,6 +24,16 @@ from tests.conftest import REPO_ROOT
 OPTIONS = ExtractOptions(ocr=False)
 OLD = 1_600_000_000
 SLIM = ("path", "abs_path", "size", "task", "kind", "date", "date_source", "error", "error_kind", "sha256", "name")
+
+
+def _old_samples(tmp_path: Path) -> tuple[Path, Tree, Catalogue]:
+    """A copy of the sample tree whose files are old enough to be trusted from the index, found."""
+    root = tmp_path / "evidence"
+    shutil.copytree(REPO_ROOT / "samples" / "evidence", root)
+    for path in root.rglob("*"):
+        os.utime(path, (OLD, OLD))
+    cat = load_catalogue()
+    return root, discover(root, {t.id for t in cat.tasks}), cat
 
 
 @pytest.fixture(scope="module")
@@ -116,12 +127,7 @@ def test_cold_read_keeps_no_tree_of_facts_in_memory(tmp_path: Path, monkeypatch:
     from credit_check import records as records_module
 
     monkeypatch.setattr(records_module, "RECORDS_KEPT", 3)
-    root = tmp_path / "evidence"
-    shutil.copytree(REPO_ROOT / "samples" / "evidence", root)
-    for path in root.rglob("*"):
-        os.utime(path, (OLD, OLD))
-    cat = load_catalogue()
-    tree = discover(root, {t.id for t in cat.tasks})
+    root, tree, cat = _old_samples(tmp_path)
     got = read_all(tree.files, OPTIONS, tmp_path / "cache", root, LocalExecutor(1), lazy=True)
     stored = [ex for _, ex in got if isinstance(ex, Stored)]
     assert len(stored) == len(got) > 6  # every result went to the index ...
@@ -142,10 +148,7 @@ def test_cold_read_spools_each_result_until_the_index_is_saved(tmp_path: Path, m
     file is left in the cache but the index and the content entries."""
     from credit_check.facts import index as index_module
 
-    root = tmp_path / "evidence"
-    shutil.copytree(REPO_ROOT / "samples" / "evidence", root)
-    for path in root.rglob("*"):
-        os.utime(path, (OLD, OLD))
+    root, tree, _ = _old_samples(tmp_path)
     seen: dict[str, object] = {}
     save = index_module.FileIndex.save
 
@@ -158,8 +161,6 @@ def test_cold_read_spools_each_result_until_the_index_is_saved(tmp_path: Path, m
         seen["after"] = self.spool
 
     monkeypatch.setattr(index_module.FileIndex, "save", spy)
-    cat = load_catalogue()
-    tree = discover(root, {t.id for t in cat.tasks})
     got = read_all(tree.files, OPTIONS, tmp_path / "cache", root, LocalExecutor(1), lazy=True)
     assert seen["entries"] == seen["in_spool"] == len(got) > 6
     assert isinstance(seen["spool_size"], int) and seen["spool_size"] > 1000
@@ -181,12 +182,7 @@ def test_a_full_disk_under_the_spool_keeps_results_in_memory(tmp_path: Path, mon
 
     from credit_check.facts import runner
 
-    root = tmp_path / "evidence"
-    shutil.copytree(REPO_ROOT / "samples" / "evidence", root)
-    for path in root.rglob("*"):
-        os.utime(path, (OLD, OLD))
-    cat = load_catalogue()
-    tree = discover(root, {t.id for t in cat.tasks})
+    root, tree, _ = _old_samples(tmp_path)
     clean = read_all(tree.files, OPTIONS, tmp_path / "clean", root, LocalExecutor(1), lazy=True)
 
     real = tempfile.TemporaryFile
