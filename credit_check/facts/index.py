@@ -35,7 +35,7 @@ import itertools
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from credit_check.executors import Executor
 
 INDEX_FORMAT = 2
+MEMO_FORMAT = 3  # 3: a table of spans, then the values (2: one JSON object)
 RACY_SECONDS = 2.0  # FAT and some shares keep modification times to 2 s
 Progress = Callable[[int, int, str], None]
 
@@ -393,9 +394,13 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
 class Memo:
     """A small persistent map beside the index, under the same rules (keyed name, 0600, atomic,
     removed with the cache): results derived from file contents that a later stage would compute
-    again on every run (the verification stage's pair verdicts, keyed by the two content hashes).
-    `version` names the code that made the values; entries not asked for in a run are dropped
-    when it is saved, so the map stays the size of one tree's needs."""
+    again on every run (the verification stage's pair verdicts, keyed by the two content hashes;
+    each check's findings). `version` names the code that made the values; entries not asked for
+    in a run are dropped when it is saved, so the map stays the size of one tree's needs.
+
+    The index's layout (a table of spans, then the values as JSON): a value is read and parsed
+    when asked for and not kept; one put in this run is held as its JSON bytes until the save,
+    which writes the next file as a stream. No value is held in memory as parsed objects."""
 
     def __init__(self, cache_dir: Path, name: str, version: str) -> None:
         from credit_check.facts.runner import CACHE_VERSION, cache_key
@@ -403,44 +408,88 @@ class Memo:
         self.cache_dir = cache_dir
         hexname = hashlib.blake2b(name.encode(), key=cache_key(cache_dir)[:64], digest_size=32,
                                   person=b"cc-memo").hexdigest()
-        self.path = cache_dir / hexname[:2] / f"{hexname}-{CACHE_VERSION}-memo{INDEX_FORMAT}-{version}.json"
-        self.values: dict[str, object] = {}
+        self.path = cache_dir / hexname[:2] / f"{hexname}-{CACHE_VERSION}-memo{MEMO_FORMAT}-{version}.json"
+        self.spans: dict[str, tuple[int, int]] = {}  # values in the file loaded
+        self.blob: _Blob | None = None
+        self.pending: dict[str, bytes] = {}  # values put in this run
         self.used: set[str] = set()
         self.changed = False
         self._load()
 
     def _load(self) -> None:
-        from credit_check.facts.runner import open_cached
-
-        fh = open_cached(self.path)
-        if fh is None:
+        opened = _open_table(self.path)
+        if opened is None:
             return
+        table, blob = opened
         try:
-            with fh:
-                data = json.loads(fh.read())
-        except (OSError, ValueError):
+            spans = {str(k): (int(a), int(b)) for k, (a, b) in table.items()}
+            if not all(0 <= a <= b <= blob.size for a, b in spans.values()):
+                raise ValueError("damaged table")
+        except (ValueError, TypeError, AttributeError):
+            blob.close()
             return
-        if isinstance(data, dict):
-            self.values = data
+        self.spans, self.blob = spans, blob
+
+    def _raw(self, key: str) -> bytes | None:
+        if key in self.pending:
+            return self.pending[key]
+        span = self.spans.get(key)
+        if span is None or self.blob is None:
+            return None
+        try:
+            return self.blob.read(*span)
+        except (OSError, ValueError):
+            return None
 
     def get(self, key: str) -> object | None:
-        if key in self.values:
-            self.used.add(key)
-            return self.values[key]
-        return None
+        raw = self._raw(key)
+        if raw is None:
+            return None
+        try:
+            value: object = json.loads(raw)
+        except ValueError:
+            return None  # damaged: the caller computes it again
+        self.used.add(key)
+        return value
 
     def put(self, key: str, value: object) -> None:
-        self.values[key] = value
+        self.pending[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
         self.used.add(key)
         self.changed = True
 
     def save(self) -> None:
-        if not self.changed and len(self.used) == len(self.values):
+        if not self.changed and self.used == self.spans.keys():
             return
-        from credit_check.facts.runner import write_private
+        from credit_check.facts.runner import write_private_stream
 
-        data = json.dumps({k: v for k, v in self.values.items() if k in self.used}, ensure_ascii=False).encode()
-        write_private(self.cache_dir, self.path, data)
+        keys = sorted(self.used)
+        sizes = [len(self.pending[k]) if k in self.pending else self.spans[k][1] - self.spans[k][0] for k in keys]
+        table: dict[str, tuple[int, int]] = {}
+        at = 0
+        for key, size in zip(keys, sizes, strict=True):
+            table[key] = (at, at + size)
+            at += size
+        if os.name == "nt" and self.blob is not None:  # an open file cannot be replaced there
+            for key in keys:
+                if key not in self.pending and (raw := self._raw(key)) is not None:
+                    self.pending[key] = raw
+            self.blob.close()
+            self.blob = None
+
+        def values() -> Iterator[bytes]:
+            for key, size in zip(keys, sizes, strict=True):
+                raw = self._raw(key)
+                if raw is None or len(raw) != size:
+                    raise ValueError("a remembered value could not be read again")  # nothing is replaced
+                yield raw
+
+        head = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        write_private_stream(self.cache_dir, self.path, itertools.chain((head,), values()))
+        if self.blob is not None:
+            self.blob.close()
+        self.spans, self.blob, self.pending, self.changed = {}, None, {}, False
+        self._load()
+        self.used = set(self.spans)
 
 
 class Lines:

@@ -296,9 +296,12 @@ def special_files(folder: Path, outside: Path) -> dict[str, Path]:
     os.mkfifo(made["fifo"])
     made["socket"] = folder / "套接字.pdf"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.bind(str(made["socket"]))
+    here = os.getcwd()
+    try:  # bound by its own name from its folder: a socket's full path may exceed AF_UNIX's 108 bytes
+        os.chdir(folder)
+        sock.bind(made["socket"].name)
     finally:
+        os.chdir(here)
         sock.close()
     made["fifo-link"] = folder / "指向管道.txt"
     made["fifo-link"].symlink_to(made["fifo"])

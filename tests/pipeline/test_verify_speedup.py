@@ -74,7 +74,7 @@ def test_verdicts_are_versioned_by_the_comparison_alone(tmp_path: Path,
     cat = load_catalogue()
     first = verify.verify_photos(files, cat, cache_dir=cache)
     current = verify._pair_memo(cache)
-    assert current.values and code_digest("credit_check.facts.verify") in current.path.name
+    assert current.spans and code_digest("credit_check.facts.verify") in current.path.name
     assert code_digest("credit_check.verify") not in current.path.name.rsplit("-memo", 1)[1]
     from credit_check.facts import verify as pixels
 

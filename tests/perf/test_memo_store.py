@@ -1,0 +1,114 @@
+"""The remembered-results store (`facts.index.Memo`): the index's layout — a table of spans, then
+the values — so a value is read from the file when asked for and never held parsed; what a run
+did not ask for is dropped at the save; a damaged file or value is a miss, never an error."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from credit_check.facts import runner
+from credit_check.facts.index import Memo
+
+VALUES = {f"k{i}": {"findings": [{"message": f"第{i}条", "path": i}], "date": None} for i in range(5)}
+
+
+def _filled(cache: Path) -> Memo:
+    memo = Memo(cache, "check-results", "1")
+    for key, value in VALUES.items():
+        memo.put(key, value)
+    memo.save()
+    return memo
+
+
+def test_values_are_read_from_the_file_when_asked_for(tmp_path: Path) -> None:
+    _filled(tmp_path)
+    memo = Memo(tmp_path, "check-results", "1")
+    assert not memo.pending and set(memo.spans) == set(VALUES)  # only the table was read
+    head, _, body = memo.path.read_bytes().partition(b"\n")
+    table = json.loads(head)
+    for key, value in VALUES.items():
+        start, end = table[key]
+        assert json.loads(body[start:end]) == value
+        first, second = memo.get(key), memo.get(key)
+        assert first == second == value and first is not second  # parsed per call, not kept
+
+
+def test_a_save_keeps_what_was_asked_for_and_drops_the_rest(tmp_path: Path) -> None:
+    _filled(tmp_path)
+    memo = Memo(tmp_path, "check-results", "1")
+    assert memo.get("k1") == VALUES["k1"] and memo.get("k3") == VALUES["k3"]
+    memo.put("k9", [1, "新"])
+    memo.save()  # k1 and k3 copied from the old file as it is replaced
+    again = Memo(tmp_path, "check-results", "1")
+    assert set(again.spans) == {"k1", "k3", "k9"}
+    assert again.get("k1") == VALUES["k1"] and again.get("k3") == VALUES["k3"] and again.get("k9") == [1, "新"]
+    assert memo.get("k9") == [1, "新"]  # the saved memo reads its new file
+
+
+def test_an_unchanged_memo_is_not_written_again(tmp_path: Path) -> None:
+    _filled(tmp_path)
+    before = os.stat(Memo(tmp_path, "check-results", "1").path)
+    memo = Memo(tmp_path, "check-results", "1")
+    for key in VALUES:
+        memo.get(key)
+    memo.save()
+    after = os.stat(memo.path)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_damage_is_a_miss(tmp_path: Path) -> None:
+    memo = _filled(tmp_path)
+    data = memo.path.read_bytes()
+    memo.path.write_bytes(data[:-10])  # the last value cut short: the table points past the end
+    assert Memo(tmp_path, "check-results", "1").get("k0") is None
+    head, _, body = data.partition(b"\n")
+    memo.path.write_bytes(head + b"\n" + body.replace(b'"date"', b'{date"', 1))  # one value no longer JSON
+    damaged = Memo(tmp_path, "check-results", "1")
+    assert [damaged.get(k) is None for k in VALUES].count(True) == 1
+    memo.path.write_bytes(json.dumps(VALUES).encode())  # the old layout: one JSON object
+    old = Memo(tmp_path, "check-results", "1")
+    assert old.get("k0") is None and not old.spans
+    old.put("k0", VALUES["k0"])
+    old.save()
+    assert Memo(tmp_path, "check-results", "1").get("k0") == VALUES["k0"]
+
+
+def test_a_value_that_cannot_be_copied_leaves_the_old_file(tmp_path: Path) -> None:
+    memo = _filled(tmp_path)
+    data = memo.path.read_bytes()
+    memo = Memo(tmp_path, "check-results", "1")
+    assert memo.get("k2") == VALUES["k2"]
+    memo.put("k7", 7)
+    assert memo.blob is not None
+    memo.blob.fh.close()  # the old file can no longer be read: the save gives up, nothing replaced
+    memo.save()
+    assert memo.path.read_bytes() == data
+    assert not [p for p in memo.path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_where_an_open_file_cannot_be_replaced_the_kept_values_are_read_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _filled(tmp_path)
+    memo = Memo(tmp_path, "check-results", "1")
+    assert memo.get("k4") == VALUES["k4"]
+    memo.put("k8", "八")
+    blob = memo.blob
+    write = runner.write_private_stream
+    closed_first = []
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        closed_first.append(blob is not None and blob.fh.closed)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "write_private_stream", watched)
+    monkeypatch.setattr(os, "name", "nt")  # the Windows branch: copied into memory, the file closed
+    memo.save()
+    monkeypatch.undo()
+    assert closed_first == [True]
+    again = Memo(tmp_path, "check-results", "1")
+    assert set(again.spans) == {"k4", "k8"} and again.get("k4") == VALUES["k4"] and again.get("k8") == "八"
