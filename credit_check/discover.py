@@ -34,14 +34,29 @@ _SEED_ID = re.compile(r"^\s*([一二三四五六七])\s*[、.．,，]?\s*(?:[(�
 _BONUS_ID = re.compile(r"^\s*(?:B|b|加分项?)\s*[-_、.．:：（(]?\s*([1-9])(?!\d)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Discovered:
+    """One file of the tree. Its location is kept as the string of its `Path` (`abs_path` makes the
+    Path when asked for): a tree of 10,000 files would otherwise hold 10,000 Path objects with
+    their parts (~300 bytes each) for the whole audit."""
+
     path: str  # display path: relative, "/" separators, NFC
-    abs_path: Path
+    location: str  # str() of the file's Path: the tree's root joined with the names as listed
     size: int
     task: str | None
-    name_encoding: str | None = None  # "gbk" when the name was recovered from GBK bytes
-    outside: bool = False  # a link whose target lies outside the evidence tree: never opened
+    name_encoding: str | None  # "gbk" when the name was recovered from GBK bytes
+    outside: bool  # a link whose target lies outside the evidence tree: never opened
+
+    def __init__(self, path: str, abs_path: str | os.PathLike[str], size: int, task: str | None,
+                 name_encoding: str | None = None, outside: bool = False) -> None:
+        location = os.fspath(Path(abs_path) if isinstance(abs_path, str) else abs_path)  # as str() of its Path
+        for name, value in (("path", path), ("location", location), ("size", size), ("task", task),
+                            ("name_encoding", name_encoding), ("outside", outside)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def abs_path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass(frozen=True)

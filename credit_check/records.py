@@ -91,7 +91,7 @@ class LazyFile:
     (building one costs ~50 µs). An unchanged tree whose checks are remembered never builds most
     records at all. Reads like an `EvidenceFile` (attributes it lacks come from the built record)."""
 
-    __slots__ = ("_catalogue", "_item", "_sha", "_stored", "_strip", "_textless", "_was_built", "abs_path", "date",
+    __slots__ = ("_catalogue", "_item", "_sha", "_stored", "_strip", "_textless", "_was_built", "date",
                  "date_source", "error", "error_kind", "kind", "name_encoding", "path", "sha256", "size", "task")
 
     def __init__(self, item: Discovered, sha: str, stored: Stored, catalogue: Catalogue, *, strip: bool = False) -> None:
@@ -99,7 +99,6 @@ class LazyFile:
         self._textless = strip  # known to have no texts (or asked without them)
         self._was_built = False
         self.path = mask_text(item.path)
-        self.abs_path = item.abs_path
         self.size = item.size
         self.task = item.task
         self.kind = stored.kind
@@ -108,6 +107,10 @@ class LazyFile:
         self.error_kind = stored.error_kind
         self.sha256 = sha
         self.name_encoding = item.name_encoding
+
+    @property
+    def abs_path(self) -> Path:
+        return self._item.abs_path
 
     def without_text(self) -> LazyFile:
         bare = object.__new__(LazyFile)
@@ -188,6 +191,10 @@ class Records(Sequence[EvidenceFile]):
         self._items = list(items)
         self._lines = lines
         self._salt = ""
+        self._bare = False  # stored records handed out without their texts (`without_text`)
+
+    def _view(self, f: EvidenceFile | LazyFile) -> EvidenceFile:
+        return cast("EvidenceFile", f.without_text() if self._bare and isinstance(f, LazyFile) else f)
 
     def remember_lines(self, cache_dir: Path, salt: str) -> None:
         """Keep what `encoded` makes of each record in `cache_dir` (`facts.index.Lines`), for the
@@ -206,12 +213,12 @@ class Records(Sequence[EvidenceFile]):
         from credit_check.checks.memo import identity
 
         if self._lines is None:
-            yield from (encode(cast("EvidenceFile", f)) for f in self._items)
+            yield from (encode(self._view(f)) for f in self._items)
             return
         writer = self._lines.writer()
         try:
             for f in self._items:
-                record = cast("EvidenceFile", f)
+                record = self._view(f)
                 key = hashlib.blake2b("\x1e".join((self._salt, *identity(record))).encode("utf-8", "surrogatepass"),
                                       digest_size=20).hexdigest()
                 quoted = json.dumps(record.path, ensure_ascii=False)
@@ -241,17 +248,21 @@ class Records(Sequence[EvidenceFile]):
 
     def __getitem__(self, i: int | slice) -> EvidenceFile | tuple[EvidenceFile, ...]:
         if isinstance(i, slice):
-            return tuple(cast("list[EvidenceFile]", self._items[i]))
-        return cast("EvidenceFile", self._items[i])
+            return tuple(self._view(f) for f in self._items[i])
+        return self._view(self._items[i])
 
     def __iter__(self) -> Iterator[EvidenceFile]:
-        return iter(cast("list[EvidenceFile]", self._items))
+        if not self._bare:
+            return iter(cast("list[EvidenceFile]", self._items))
+        return (self._view(f) for f in self._items)
 
     def without_text(self) -> Records:
-        """The same records without page texts and sheet cells (what a report carries)."""
-        out = Records([f.without_text() if isinstance(f, LazyFile) else f.model_copy(update={"pages": (), "sheets": ()})
+        """The same records without page texts and sheet cells (what a report carries). A stored
+        record is handed out bare when asked for (`LazyFile.without_text`), not copied here: the
+        report holds one object per file, not two."""
+        out = Records([f if isinstance(f, LazyFile) else f.model_copy(update={"pages": (), "sheets": ()})
                        for f in self._items], self._lines)
-        out._salt = self._salt
+        out._salt, out._bare = self._salt, True
         return out
 
     def built(self) -> int:

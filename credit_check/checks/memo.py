@@ -175,11 +175,15 @@ class CheckMemo:
 
         self.paths: list[str] = [f.path for f in files] + list(ctx.folders) + list(ctx.unreadable)
         self.paths += [f.path for f in ctx.reference]
-        self.position = {p: i for i, p in reversed(list(enumerate(self.paths)))}
         self.salt = settings_digest(ctx.catalogue, settings)
         self.base = _digest([self.salt, *_context_parts(ctx), "files", *("\x1e".join(identity(f)) for f in files)])
         self.audit_date = ctx.audit_date.isoformat()
         self.memo: Memo = Memo(cache_dir, MEMO_NAME, "1")
+
+    @functools.cached_property
+    def position(self) -> dict[str, int]:
+        """Each path's first position: needed only to store findings (an unchanged tree reads them)."""
+        return {p: i for i, p in reversed(list(enumerate(self.paths)))}
 
     def _key(self, check_id: str) -> str:
         return _digest([self.base, check_id])

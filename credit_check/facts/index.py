@@ -175,7 +175,7 @@ class Stat:
     dev: int
 
     @classmethod
-    def of(cls, path: Path) -> Stat | None:
+    def of(cls, path: str | Path) -> Stat | None:
         try:
             st = os.stat(path)
         except OSError:
@@ -215,8 +215,8 @@ class FileIndex:
         self.spool: _Blob | None = None  # results put in this run, until they are in the saved index
         self.changed = False
 
-    def file_key(self, path: Path) -> str:
-        return hashlib.blake2b(os.fsencode(str(path)), key=self.key[:64], digest_size=16,
+    def file_key(self, path: str | Path) -> str:
+        return hashlib.blake2b(os.fsencode(os.fspath(path)), key=self.key[:64], digest_size=16,
                                person=b"cc-index-file").hexdigest()
 
     def load(self) -> None:
@@ -358,8 +358,8 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
             tick(i)
             continue
         if index is not None:
-            keys[i] = index.file_key(item.abs_path)
-            st = stats[i] = Stat.of(item.abs_path)
+            keys[i] = index.file_key(item.location)
+            st = stats[i] = Stat.of(item.location)
             entry = index.lookup(keys[i], st) if st is not None else None
             if entry is not None:
                 results[i] = (entry.sha, entry.result if lazy else entry.result.load())
