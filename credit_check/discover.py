@@ -34,29 +34,65 @@ _SEED_ID = re.compile(r"^\s*([一二三四五六七])\s*[、.．,，]?\s*(?:[(�
 _BONUS_ID = re.compile(r"^\s*(?:B|b|加分项?)\s*[-_、.．:：（(]?\s*([1-9])(?!\d)")
 
 
-@dataclass(frozen=True, slots=True, init=False)
 class Discovered:
-    """One file of the tree. Its location is kept as the string of its `Path` (`abs_path` makes the
-    Path when asked for): a tree of 10,000 files would otherwise hold 10,000 Path objects with
-    their parts (~300 bytes each) for the whole audit."""
+    """One file of the tree: its display path, where it is, its size and task.
+
+    Where it is, is the string of its `Path` (`location`; `abs_path` makes the Path when asked
+    for). A file found by the walk whose names need no recovery is the root's string and its
+    display path: only the root is kept (one string for the whole tree). A tree of 10,000 files
+    would otherwise hold 10,000 Paths with their parts, or 10,000 second copies of each path,
+    for the whole audit (~300 bytes a file)."""
+
+    __slots__ = ("_base", "_location", "name_encoding", "outside", "path", "size", "task")
 
     path: str  # display path: relative, "/" separators, NFC
-    location: str  # str() of the file's Path: the tree's root joined with the names as listed
     size: int
     task: str | None
     name_encoding: str | None  # "gbk" when the name was recovered from GBK bytes
     outside: bool  # a link whose target lies outside the evidence tree: never opened
+    _location: str | None  # None: the root's string joined with `path`
+    _base: str | None  # the root's string (one object for the whole walk)
 
     def __init__(self, path: str, abs_path: str | os.PathLike[str], size: int, task: str | None,
-                 name_encoding: str | None = None, outside: bool = False) -> None:
+                 name_encoding: str | None = None, outside: bool = False, *, base: str | None = None) -> None:
         location = os.fspath(Path(abs_path) if isinstance(abs_path, str) else abs_path)  # as str() of its Path
-        for name, value in (("path", path), ("location", location), ("size", size), ("task", task),
-                            ("name_encoding", name_encoding), ("outside", outside)):
+        derived = base is not None and _joined(base, path) == location
+        for name, value in (("path", path), ("_location", None if derived else location), ("_base", base),
+                            ("size", size), ("task", task), ("name_encoding", name_encoding), ("outside", outside)):
             object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Discovered is read-only: {name}")
+
+    @property
+    def location(self) -> str:
+        """str() of the file's Path: the tree's root joined with the names as listed."""
+        return self._location if self._location is not None else _joined(cast("str", self._base), self.path)
 
     @property
     def abs_path(self) -> Path:
         return Path(self.location)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.path, self.location, self.size, self.task, self.name_encoding, self.outside)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Discovered) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Discovered(path={self.path!r}, location={self.location!r}, size={self.size}, task={self.task!r}, "
+                f"name_encoding={self.name_encoding!r}, outside={self.outside})")
+
+
+def _joined(base: str, path: str) -> str:
+    """The location of display path `path` under a root whose Path string is `base`."""
+    tail = path if os.sep == "/" else path.replace("/", os.sep)
+    if base == ".":
+        return tail
+    return base + tail if base.endswith(os.sep) else base + os.sep + tail
 
 
 @dataclass(frozen=True)
@@ -158,6 +194,7 @@ def discover(root: Path, known_ids: Collection[str], aliases: Mapping[str, str] 
     unreadable: list[str] = []
     task_folders: dict[str, str] = {}
     child_of = _child_maker()
+    base = str(root)
 
     # Each frame: the rest of a folder's entries in name order, and the folder's Path, display
     # path and task.
@@ -202,7 +239,7 @@ def discover(root: Path, known_ids: Collection[str], aliases: Mapping[str, str] 
             continue
         own = task_id_of(shown, known_ids, aliases) if task is None else None
         files.append(Discovered(path=child_rel, abs_path=path, size=size,
-                                task=task or own, name_encoding=encoding, outside=outside))
+                                task=task or own, name_encoding=encoding, outside=outside, base=base))
 
     return Tree(root=root, files=tuple(files), folders=tuple(folders), unreadable=tuple(unreadable),
                 task_folders=task_folders)

@@ -34,6 +34,7 @@ import hashlib
 import itertools
 import json
 import os
+import struct
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -136,20 +137,29 @@ class Stored:
                    content_date_source=result.content_date_source)
 
 
+_STAT = struct.Struct("<qqqQQ")  # size, mtime_ns, ctime_ns, inode, device
+
+
+def _packed_stat(size: int, mtime_ns: int, ctime_ns: int, ino: int, dev: int) -> bytes | tuple[int, ...]:
+    """A file's stat as 40 bytes (one object, not five ints: a 10,000-file index holds ~1.3 MB
+    less); as the tuple when a value does not fit 64 bits (ReFS file ids are 128)."""
+    try:
+        return _STAT.pack(size, mtime_ns, ctime_ns, ino, dev)
+    except struct.error:
+        return (size, mtime_ns, ctime_ns, ino, dev)
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    ino: int
-    dev: int
+    stat: bytes | tuple[int, ...]  # `_packed_stat`
     sha: str
     racy: bool  # modified too close to when its stat was taken: check the hash next time
     result: Stored
 
     def row(self, start: int, end: int) -> list[object]:
         r = self.result
-        return [self.size, self.mtime_ns, self.ctime_ns, self.ino, self.dev, self.sha, self.racy, start, end,
+        stat = _STAT.unpack(self.stat) if isinstance(self.stat, bytes) else self.stat
+        return [*stat, self.sha, self.racy, start, end,
                 r.kind.value, r.error, r.error_kind.value if r.error_kind else None,
                 r.content_date.isoformat() if r.content_date else None, r.content_date_source]
 
@@ -162,8 +172,7 @@ class _Entry:
         stored = Stored(raw=(blob, start, end), kind=Kind(kind), error=error,
                         error_kind=ErrorKind(error_kind) if error_kind else None,
                         content_date=dt.date.fromisoformat(day) if day else None, content_date_source=day_source)
-        return cls(size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns, ino=ino, dev=dev, sha=sha, racy=bool(racy),
-                   result=stored)
+        return cls(stat=_packed_stat(size, mtime_ns, ctime_ns, ino, dev), sha=sha, racy=bool(racy), result=stored)
 
 
 @dataclass(frozen=True)
@@ -182,9 +191,11 @@ class Stat:
             return None
         return cls(size=st.st_size, mtime_ns=st.st_mtime_ns, ctime_ns=st.st_ctime_ns, ino=st.st_ino, dev=st.st_dev)
 
+    def packed(self) -> bytes | tuple[int, ...]:
+        return _packed_stat(self.size, self.mtime_ns, self.ctime_ns, self.ino, self.dev)
+
     def matches(self, entry: _Entry) -> bool:
-        return (self.size, self.mtime_ns, self.ctime_ns, self.ino, self.dev) == (
-            entry.size, entry.mtime_ns, entry.ctime_ns, entry.ino, entry.dev)
+        return self.packed() == entry.stat
 
 
 def _code_digest() -> str:
@@ -249,8 +260,7 @@ class FileIndex:
         stored = Stored.of(result)
         with contextlib.suppress(OSError):
             stored.point(*self._spooled(stored.data()))
-        self.entries[key] = _Entry(size=st.size, mtime_ns=st.mtime_ns, ctime_ns=st.ctime_ns, ino=st.ino, dev=st.dev,
-                                   sha=sha, racy=racy, result=stored)
+        self.entries[key] = _Entry(stat=st.packed(), sha=sha, racy=racy, result=stored)
         self.changed = True
         return stored
 
@@ -492,6 +502,19 @@ class Memo:
         self.used = set(self.spans)
 
 
+_SPAN_BITS = 40  # a text's length is below 2**40 bytes
+
+
+def _span(start: int, end: int) -> int:
+    """(start, end) as one int: the table of a large tree keeps one object per key, not three."""
+    return start << _SPAN_BITS | (end - start)
+
+
+def _unspan(span: int) -> tuple[int, int]:
+    start = span >> _SPAN_BITS
+    return start, start + (span & ((1 << _SPAN_BITS) - 1))
+
+
 class Lines:
     """Texts kept per key from one audit to the next, like `Memo` (keyed name, 0600 in a 0700
     folder, atomic, removed with the cache) but never all in memory: the table is read at once,
@@ -505,7 +528,7 @@ class Lines:
         hexname = hashlib.blake2b(name.encode(), key=cache_key(cache_dir)[:64], digest_size=32,
                                   person=b"cc-lines").hexdigest()
         self.path = cache_dir / hexname[:2] / f"{hexname}-{CACHE_VERSION}-lines{INDEX_FORMAT}.json"
-        self.spans: dict[str, tuple[int, int]] = {}
+        self.spans: dict[str, int] = {}  # key -> _span(start, end): one int a file, not a tuple of two
         self.blob: _Blob | None = None
         self._load()
 
@@ -515,8 +538,8 @@ class Lines:
             return
         table, blob = opened
         try:
-            spans = {str(k): (int(a), int(b)) for k, (a, b) in table.items()}
-            if not all(0 <= a <= b <= blob.size for a, b in spans.values()):
+            spans = {str(k): _span(int(a), int(b)) for k, (a, b) in table.items()}
+            if not all(0 <= a <= b <= blob.size for a, b in map(_unspan, spans.values())):
                 raise ValueError("damaged table")
         except (ValueError, TypeError, AttributeError):
             blob.close()
@@ -528,7 +551,7 @@ class Lines:
         if span is None or self.blob is None:
             return None
         try:
-            return self.blob.read(*span)
+            return self.blob.read(*_unspan(span))
         except (OSError, ValueError):
             return None
 
@@ -542,7 +565,7 @@ class LinesWriter:
 
     def __init__(self, lines: Lines) -> None:
         self.lines = lines
-        self.spans: dict[str, tuple[int, int]] = {}
+        self.spans: dict[str, int] = {}
         self.at = 0
         self.same = True  # every text so far was read back from the kept file
         self.body: BinaryIO | None = None
@@ -565,7 +588,7 @@ class LinesWriter:
         if self.lines is None:
             return
         self.body.write(data)
-        self.spans[key] = (self.at, self.at + len(data))
+        self.spans[key] = _span(self.at, self.at + len(data))
         self.same = self.same and unchanged
         self.at += len(data)
 
@@ -579,7 +602,6 @@ class LinesWriter:
         if self.same and self.spans.keys() == lines.spans.keys():
             self.abort()  # nothing new to keep
             return
-        head = json.dumps(self.spans, separators=(",", ":")).encode("ascii")
         try:
             body.seek(0)
         except OSError:
@@ -588,8 +610,19 @@ class LinesWriter:
         if lines.blob is not None:
             lines.blob.close()
             lines.blob = None
-        write_private_stream(lines.cache_dir, lines.path, itertools.chain((head, b"\n"), iter(lambda: body.read(1 << 20), b"")))
+        write_private_stream(lines.cache_dir, lines.path,
+                             itertools.chain(self._head(), (b"\n",), iter(lambda: body.read(1 << 20), b"")))
         self.abort()
+
+    def _head(self) -> Iterator[bytes]:
+        """The table as one line of JSON, `{"key":[start,end],…}`, made a thousand keys at a time."""
+        items = iter(self.spans.items())
+        first = True
+        while batch := list(itertools.islice(items, 1000)):
+            text = ",".join(f"{json.dumps(k)}:[{a},{b}]" for k, span in batch for a, b in (_unspan(span),))
+            yield (("{" if first else ",") + text).encode("ascii")
+            first = False
+        yield b"{}" if first else b"}"
 
     def abort(self) -> None:
         if self.body is not None:

@@ -192,3 +192,24 @@ def test_photo_verdicts_are_kept_for_the_next_audit(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(pixels, "prepare_file", refuse)
     assert verify.verify_photos(files, cat, cache_dir=tmp_path / "cache") == first
+
+
+def test_a_stat_beyond_64_bits_is_kept_and_compared_whole(tmp_path: Path) -> None:
+    """The index keeps each stat as 40 packed bytes; a file id of 128 bits (ReFS) does not fit
+    and is kept as its numbers, matched exactly, and written and read back the same."""
+    items = _tree(tmp_path / "tree")
+    cold, _ = _read(items, tmp_path / "tree", tmp_path / "cache")
+    index = FileIndex(tmp_path / "cache", tmp_path / "tree", OPTIONS, cache_key(tmp_path / "cache"))
+    index.load()
+    key = index.file_key(items[0].location)
+    st = index_module.Stat.of(items[0].location)
+    assert st is not None and index.lookup(key, st) is not None and isinstance(index.entries[key].stat, bytes)
+    huge = index_module.Stat(size=st.size, mtime_ns=st.mtime_ns, ctime_ns=st.ctime_ns, ino=2**100 + 7, dev=st.dev)
+    stored = index.put(key, huge, huge.mtime_ns + 10**12, cold[0][0], cold[0][1])
+    assert stored.load() == cold[0][1] and isinstance(index.entries[key].stat, tuple)
+    index.save()
+    again = FileIndex(tmp_path / "cache", tmp_path / "tree", OPTIONS, cache_key(tmp_path / "cache"))
+    again.load()
+    assert again.lookup(key, huge) is not None and again.lookup(key, st) is None  # the inode differs
+    other = index_module.Stat(size=st.size, mtime_ns=st.mtime_ns, ctime_ns=st.ctime_ns, ino=2**100 + 8, dev=st.dev)
+    assert again.lookup(key, other) is None

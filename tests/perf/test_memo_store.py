@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from credit_check.facts import runner
-from credit_check.facts.index import Memo
+from credit_check.facts.index import Lines, Memo
 
 VALUES = {f"k{i}": {"findings": [{"message": f"第{i}条", "path": i}], "date": None} for i in range(5)}
 
@@ -112,3 +112,27 @@ def test_where_an_open_file_cannot_be_replaced_the_kept_values_are_read_first(
     assert closed_first == [True]
     again = Memo(tmp_path, "check-results", "1")
     assert set(again.spans) == {"k4", "k8"} and again.get("k4") == VALUES["k4"] and again.get("k8") == "八"
+
+
+def test_lines_written_as_a_stream_are_read_back_one_at_a_time(tmp_path: Path) -> None:
+    texts = {f"{i:040x}": f'{{"path":"第{i}个","n":{i}}}'.encode() * (i % 3 + 1) for i in range(2500)}
+    writer = Lines(tmp_path, "report-lines").writer()
+    for key, text in texts.items():
+        writer.add(key, text, unchanged=False)
+    writer.finish()
+    lines = Lines(tmp_path, "report-lines")
+    head, _, body = lines.path.read_bytes().partition(b"\n")
+    table = json.loads(head)  # the table streamed a thousand keys at a time is one JSON object
+    assert list(table) == list(texts)
+    assert all(body[a:b] == texts[k] for k, (a, b) in table.items())
+    assert all(lines.get(k) == text for k, text in texts.items()) and lines.get("0" * 40 + "x") is None
+    before = os.stat(lines.path)
+    again = lines.writer()
+    for key, text in texts.items():
+        again.add(key, text, unchanged=True)
+    again.finish()  # the same keys and texts: nothing written
+    assert os.stat(lines.path).st_mtime_ns == before.st_mtime_ns
+    one = Lines(tmp_path, "report-lines").writer()
+    one.add("a" * 40, b"[]", unchanged=False)
+    one.finish()
+    assert json.loads(Lines(tmp_path, "report-lines").path.read_bytes().partition(b"\n")[0]) == {"a" * 40: [0, 2]}

@@ -47,6 +47,32 @@ def test_gbk_named_files_are_recovered(tmp_path: Path) -> None:
     assert tree.files[0].abs_path.is_file()  # still opened by its real (GBK) name
 
 
+@pytest.mark.parametrize("root", [".", "evidence", "ABSOLUTE"])
+def test_each_file_is_found_where_the_walk_listed_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     root: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    top = tmp_path / "evidence"
+    (top / "1.1 领导小组").mkdir(parents=True)
+    (top / "1.1 领导小组" / "通知.pdf").write_bytes(b"plain")
+    (top / "1.1 领导小组" / "cafe\u0301.pdf").write_bytes(b"nfd")  # shown as NFC, listed as NFD
+    os.symlink("通知.pdf", top / "1.1 领导小组" / "link.pdf")
+    where = top if root == "ABSOLUTE" else Path(root) if root == "evidence" else Path(".")
+    if root == ".":
+        monkeypatch.chdir(top)
+    tree = discover(where, KNOWN)
+    got = {f.path: f for f in tree.files}
+    assert set(got) == {"1.1 领导小组/通知.pdf", "1.1 领导小组/café.pdf", "1.1 领导小组/link.pdf"}
+    assert got["1.1 领导小组/café.pdf"].abs_path.read_bytes() == b"nfd"
+    assert got["1.1 领导小组/通知.pdf"].abs_path.read_bytes() == b"plain"
+    for f in tree.files:  # the same string as the Path the walk listed it by
+        listed = where.joinpath(*f.abs_path.relative_to(where).parts)
+        assert f.location == str(listed) and f.abs_path == listed
+    # A name shown as listed keeps no second copy of its path; the NFD one keeps its own.
+    assert got["1.1 领导小组/通知.pdf"]._location is None and got["1.1 领导小组/café.pdf"]._location is not None
+    assert got["1.1 领导小组/通知.pdf"] == type(got["1.1 领导小组/通知.pdf"])(
+        path="1.1 领导小组/通知.pdf", abs_path=where / "1.1 领导小组" / "通知.pdf", size=5, task="1.1")
+
+
 def test_mojibake_names() -> None:
     assert display_name("ÐÅÓÃ½»Í¨.pdf") == ("信用交通.pdf", "gbk")
     assert display_name("report.pdf") == ("report.pdf", None)
