@@ -22,6 +22,10 @@ path, the root is in the name only through that hash, and the facts are those of
 cache (pseudonymised by the readers). Text sketches (`credit_check/sketch.py`) are kept with the
 facts, so cross-file checks do not hash every document again.
 
+**Layout**: a line naming the version and the number of rows, one line of JSON per file, then
+the results (JSON, one after another) that the rows point into. The rows are read and written
+one at a time, the results only when asked for: memory holds one small entry per file.
+
 Stat fields on network shares can be unstable (inode numbers made up at mount time): the files
 are then hashed again, which costs time, never correctness.
 """
@@ -49,7 +53,7 @@ from credit_check.model import Extracted, Kind
 if TYPE_CHECKING:
     from credit_check.executors import Executor
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3  # 3: one line of JSON per file (2: one table for the tree)
 MEMO_FORMAT = 3  # 3: a table of spans, then the values (2: one JSON object)
 RACY_SECONDS = 2.0  # FAT and some shares keep modification times to 2 s
 Progress = Callable[[int, int, str], None]
@@ -175,7 +179,7 @@ class _Entry:
         return cls(stat=_packed_stat(size, mtime_ns, ctime_ns, ino, dev), sha=sha, racy=bool(racy), result=stored)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stat:
     size: int
     mtime_ns: int
@@ -231,19 +235,32 @@ class FileIndex:
                                person=b"cc-index-file").hexdigest()
 
     def load(self) -> None:
-        """Read the index's table — one line of JSON: stat, content hash, where each result is in
-        the file, and what the records stage needs without it. The results after it are read when
-        asked for (`Stored`), from the file kept open."""
-        opened = _open_table(self.path)
-        if opened is None:
+        """Read the index's table — a line of JSON naming its version and how many rows follow,
+        then one line per file: its key, stat, content hash, where its result is in the file, and
+        what the records stage needs without it (read a row at a time: no parsed table of the whole
+        tree). The results after the rows are read when asked for (`Stored`), from the file kept
+        open."""
+        from credit_check.facts.runner import open_cached
+
+        fh = open_cached(self.path)
+        if fh is None:
             return
-        table, blob = opened
         try:
-            if not isinstance(table, dict) or table.get("version") != self.version:
+            head = json.loads(fh.readline())
+            if not isinstance(head, dict) or head.get("version") != self.version or not isinstance(head.get("rows"), int):
                 raise ValueError("another version's index")
-            entries = {k: _Entry.of_row(row, blob) for k, row in table["entries"].items()}
+            size = os.fstat(fh.fileno()).st_size
+            blob = _Blob(fh, 0, size)  # its base and size are set once the rows are read
+            entries: dict[str, _Entry] = {}
+            for _ in range(head["rows"]):  # one row a line: no table of the whole tree parsed at once
+                key, *row = json.loads(fh.readline())
+                entries[str(key)] = _Entry.of_row(row, blob)
+            blob.base = fh.tell()
+            blob.size = size - blob.base
+            if any(not isinstance(e.result.raw, bytes) and e.result.raw[2] > blob.size for e in entries.values()):
+                raise ValueError("the index file is shorter than its rows say")
         except (OSError, ValueError, TypeError, KeyError):
-            blob.close()
+            fh.close()
             return  # a damaged index is rebuilt
         self.entries, self.blob = entries, blob
 
@@ -298,27 +315,38 @@ class FileIndex:
         from credit_check.facts.runner import write_private_stream
 
         entries = list(self.entries.values())
-        rows: dict[str, list[object]] = {}
-        spans: list[tuple[int, int]] = []
-        at = 0
-        for key, entry in self.entries.items():
-            end = at + entry.result.length()
-            rows[key] = entry.row(at, end)
-            spans.append((at, end))
-            at = end
-        head = json.dumps({"version": self.version, "entries": rows}, ensure_ascii=False).encode("utf-8") + b"\n"
+        head = json.dumps({"version": self.version, "rows": len(entries)}).encode("utf-8") + b"\n"
+        table_size = len(head)
+
+        def rows() -> Iterator[bytes]:  # one line a file, a thousand at a time
+            nonlocal table_size
+            at = 0
+            items = iter(self.entries.items())
+            while batch := list(itertools.islice(items, 1000)):
+                lines = []
+                for key, entry in batch:
+                    end = at + entry.result.length()
+                    lines.append(json.dumps([key, *entry.row(at, end)], ensure_ascii=False))
+                    at = end
+                chunk = ("\n".join(lines) + "\n").encode("utf-8")
+                table_size += len(chunk)
+                yield chunk
+
         if os.name == "nt" and self.blob is not None:
             for entry in entries:
                 entry.result.keep(self.blob)
             self.blob.close()
             self.blob = None
         written = write_private_stream(self.cache_dir, self.path,
-                                       itertools.chain((head,), (e.result.data() for e in entries)), reopen=True)
+                                       itertools.chain((head,), rows(), (e.result.data() for e in entries)), reopen=True)
         if written is None:
             return  # results stay where they are (the spool is kept open while anything points there)
-        blob = _Blob(written, len(head), at)
-        for entry, (start, end) in zip(entries, spans, strict=True):
-            entry.result.point(blob, start, end)
+        blob = _Blob(written, table_size, sum(e.result.length() for e in entries))
+        at = 0
+        for entry in entries:
+            end = at + entry.result.length()
+            entry.result.point(blob, at, end)
+            at = end
         for old in (self.blob, self.spool):
             if old is not None:
                 old.close()
@@ -359,7 +387,7 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
         index = FileIndex(cache_dir, root, options, cache_key(cache_dir))
         index.load()
     keys: list[str] = [""] * total
-    stats: list[Stat | None] = [None] * total
+    stats: dict[int, Stat] = {}  # of the files to read
     taken_ns = time.time_ns()  # stats are taken before any file is read
     misses: list[int] = []
     for i, item in enumerate(items):
@@ -369,12 +397,14 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
             continue
         if index is not None:
             keys[i] = index.file_key(item.location)
-            st = stats[i] = Stat.of(item.location)
+            st = Stat.of(item.location)
             entry = index.lookup(keys[i], st) if st is not None else None
             if entry is not None:
                 results[i] = (entry.sha, entry.result if lazy else entry.result.load())
                 tick(i)
                 continue
+            if st is not None:
+                stats[i] = st
         misses.append(i)
 
     if misses:
@@ -387,7 +417,7 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
         def take(j: int, sha: str, result: Extracted) -> None:
             i = misses[j]
             result = with_sketch(result)
-            st = stats[i]
+            st = stats.get(i)
             if index is not None and st is not None and _cacheable(sha, result):
                 stored = index.put(keys[i], st, taken_ns, sha, result)
                 results[i] = (sha, stored if lazy else result)  # lazy: the facts wait in the index
