@@ -31,6 +31,7 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -151,7 +152,7 @@ def remembered_verdicts(cache_dir: Path, files: Sequence[EvidenceFile], salt: st
     from credit_check.facts.verify import PairVerdict
 
     paths = [f.path for f in files]
-    key = _digest([salt, "verify", *sorted(only or ("*",)), *("\x1e".join(identity(f)) for f in files)])
+    key = _digest(itertools.chain([salt, "verify", *sorted(only or ("*",))], ("\x1e".join(identity(f)) for f in files)))
     memo = Memo(cache_dir, "verification-stage", "1")
     kept = memo.get(key)
     if isinstance(kept, list):
@@ -175,8 +176,13 @@ class CheckMemo:
 
         self.paths: list[str] = [f.path for f in files] + list(ctx.folders) + list(ctx.unreadable)
         self.paths += [f.path for f in ctx.reference]
+        # Findings read back share their texts: a check's thousands of findings have a few dozen
+        # distinct fixes and messages, which the JSON parser would make one string per finding.
+        self._texts: dict[str, str] = {}
         self.salt = settings_digest(ctx.catalogue, settings)
-        self.base = _digest([self.salt, *_context_parts(ctx), "files", *("\x1e".join(identity(f)) for f in files)])
+        # Each part hashed as it is made: a tree's identities are never all in memory at once.
+        self.base = _digest(itertools.chain([self.salt], _context_parts(ctx), ["files"],
+                                            ("\x1e".join(identity(f)) for f in files)))
         self.audit_date = ctx.audit_date.isoformat()
         self.memo: Memo = Memo(cache_dir, MEMO_NAME, "1")
 
@@ -267,5 +273,6 @@ class CheckMemo:
             data["related"] = [path(p) for p in data["related"]]
         for name in _TEXTS:
             if isinstance(data.get(name), str):
-                data[name] = _TOKEN.sub(unquote, data[name])
+                text = _TOKEN.sub(unquote, data[name])
+                data[name] = self._texts.setdefault(text, text)  # one object per distinct text
         return Finding.model_validate(data)

@@ -89,7 +89,7 @@ class Prepared:
         return self._mirror
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PairVerdict:
     """What the comparison of two photos found, with its evidence."""
 
