@@ -138,8 +138,21 @@ def settings_digest(catalogue: Catalogue, settings: str) -> str:
     return _digest([package_digest(), _library_versions(), settings, catalogue.model_dump_json()])
 
 
-def _verdict_fields(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: tuple(v) if k in ("box_a", "box_b") and v is not None else v for k, v in data.items()}
+def _verdict_row(a: int, b: int, verdict: PairVerdict) -> list[Any]:
+    """A pair as a row: the two positions, then the verdict's fields in their order (a row, not a
+    JSON object per pair: a tree's thousands of verdicts parse into a third of the objects)."""
+    return [a, b, *(getattr(verdict, f.name) for f in dataclasses.fields(verdict))]
+
+
+def _verdict_of(row: list[Any]) -> PairVerdict:
+    from credit_check.facts.verify import PairVerdict
+
+    names = [f.name for f in dataclasses.fields(PairVerdict)]
+    if len(row) != len(names):
+        raise ValueError("another layout of verdicts")
+    values: dict[str, Any] = {k: tuple(v) if k in ("box_a", "box_b") and v is not None else v
+                              for k, v in zip(names, row, strict=True)}
+    return PairVerdict(**values)
 
 
 def remembered_verdicts(cache_dir: Path, files: Sequence[EvidenceFile], salt: str, only: Iterable[str] | None,
@@ -149,21 +162,20 @@ def remembered_verdicts(cache_dir: Path, files: Sequence[EvidenceFile], salt: st
     (`settings_digest`), the checks asked for and every record's identity; pairs are stored as
     positions of their two files."""
     from credit_check.facts.index import Memo
-    from credit_check.facts.verify import PairVerdict
 
     paths = [f.path for f in files]
     key = _digest(itertools.chain([salt, "verify", *sorted(only or ("*",))], ("\x1e".join(identity(f)) for f in files)))
-    memo = Memo(cache_dir, "verification-stage", "1")
+    memo = Memo(cache_dir, "verification-stage", "2")
     kept = memo.get(key)
     if isinstance(kept, list):
         try:
-            return {(paths[a], paths[b]): PairVerdict(**_verdict_fields(verdict)) for a, b, verdict in kept}
+            return {(paths[row[0]], paths[row[1]]): _verdict_of(row[2:]) for row in kept}
         except (ValueError, TypeError, IndexError, AttributeError):
             pass  # damaged: computed again
     found = compute()
     position = {p: i for i, p in reversed(list(enumerate(paths)))}
     if all(a in position and b in position for a, b in found):
-        memo.put(key, [[position[a], position[b], dataclasses.asdict(v)] for (a, b), v in found.items()])
+        memo.put(key, [_verdict_row(position[a], position[b], v) for (a, b), v in found.items()])
     memo.save()
     return found
 

@@ -107,32 +107,41 @@ class Stored:
     file whose record nobody needs costs neither memory nor parsing. What the records stage needs
     without the facts — kind, read error, the date the content states — is kept beside it."""
 
-    raw: bytes | tuple[_Blob, int, int]  # the result's JSON, or where it is in the index file
+    raw: bytes | _Blob  # the result's JSON, or the index file it is in (at `span`)
     kind: Kind
     error: str | None = None
     error_kind: ErrorKind | None = None
     content_date: dt.date | None = None
     content_date_source: str | None = None
+    span: int = 0  # where in `raw`, when it is a file: `_span(start, end)`, one int
 
     def data(self) -> bytes:
         raw = self.raw
-        return raw if isinstance(raw, bytes) else raw[0].read(raw[1], raw[2])
+        return raw if isinstance(raw, bytes) else raw.read(*_unspan(self.span))
 
     def load(self) -> Extracted:
         return Extracted.model_validate_json(self.data())
 
     def keep(self, blob: _Blob) -> None:
         """Hold the JSON in memory if it is in `blob` (an index file about to be replaced)."""
-        if not isinstance(self.raw, bytes) and self.raw[0] is blob:
+        if self.raw is blob:
             object.__setattr__(self, "raw", self.data())
 
     def length(self) -> int:
         raw = self.raw
-        return len(raw) if isinstance(raw, bytes) else raw[2] - raw[1]
+        if isinstance(raw, bytes):
+            return len(raw)
+        start, end = _unspan(self.span)
+        return end - start
+
+    def end(self) -> int:
+        """Where the JSON ends in its file (0 when it is in memory)."""
+        return 0 if isinstance(self.raw, bytes) else _unspan(self.span)[1]
 
     def point(self, blob: _Blob, start: int, end: int) -> None:
         """Read the JSON from now on at `start`:`end` of `blob` (the index file just written)."""
-        object.__setattr__(self, "raw", (blob, start, end))
+        object.__setattr__(self, "span", _span(start, end))
+        object.__setattr__(self, "raw", blob)
 
     @classmethod
     def of(cls, result: Extracted) -> Stored:
@@ -173,7 +182,7 @@ class _Entry:
         if not all(isinstance(v, int) for v in (size, mtime_ns, ctime_ns, ino, dev, start, end)) or not (
                 isinstance(sha, str) and 0 <= start <= end <= blob.size):
             raise ValueError("damaged index row")
-        stored = Stored(raw=(blob, start, end), kind=Kind(kind), error=error,
+        stored = Stored(raw=blob, span=_span(start, end), kind=Kind(kind), error=error,
                         error_kind=ErrorKind(error_kind) if error_kind else None,
                         content_date=dt.date.fromisoformat(day) if day else None, content_date_source=day_source)
         return cls(stat=_packed_stat(size, mtime_ns, ctime_ns, ino, dev), sha=sha, racy=bool(racy), result=stored)
@@ -257,7 +266,7 @@ class FileIndex:
                 entries[str(key)] = _Entry.of_row(row, blob)
             blob.base = fh.tell()
             blob.size = size - blob.base
-            if any(not isinstance(e.result.raw, bytes) and e.result.raw[2] > blob.size for e in entries.values()):
+            if any(e.result.end() > blob.size for e in entries.values()):
                 raise ValueError("the index file is shorter than its rows say")
         except (OSError, ValueError, TypeError, KeyError):
             fh.close()
