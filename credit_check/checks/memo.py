@@ -32,6 +32,7 @@ import dataclasses
 import functools
 import hashlib
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -196,7 +197,7 @@ class CheckMemo:
         self.base = _digest(itertools.chain([self.salt], _context_parts(ctx), ["files"],
                                             ("\x1e".join(identity(f)) for f in files)))
         self.audit_date = ctx.audit_date.isoformat()
-        self.memo: Memo = Memo(cache_dir, MEMO_NAME, "1")
+        self.memo: Memo = Memo(cache_dir, MEMO_NAME, "2")
 
     @functools.cached_property
     def position(self) -> dict[str, int]:
@@ -213,13 +214,13 @@ class CheckMemo:
         if entry.get("date") not in (None, self.audit_date):
             return None
         try:
-            return [self._decode(d) for d in entry["findings"]]
+            return [self._decode(json.loads(d)) for d in entry["findings"]]
         except (ValueError, TypeError, KeyError, IndexError):
             return None  # a damaged entry is computed again
 
     def put(self, check_id: str, findings: Sequence[Finding], read_audit_date: bool) -> None:
         self.memo.put(self._key(check_id), {"date": self.audit_date if read_audit_date else None,
-                                            "findings": [self._encode(f) for f in findings]})
+                                            "findings": [self._encoded(f) for f in findings]})
 
     def save(self) -> None:
         self.memo.save()
@@ -233,7 +234,7 @@ class CheckMemo:
         try:
             tasks = [TaskResult.model_validate(self._positions(t, decode=True)) for t in entry["tasks"]]
             bonus = [TaskResult.model_validate(self._positions(t, decode=True)) for t in entry["bonus"]]
-            return tasks, bonus, [self._decode(d) for d in entry["findings"]]
+            return tasks, bonus, [self._decode(json.loads(d)) for d in entry["findings"]]
         except (ValueError, TypeError, KeyError, IndexError):
             return None
 
@@ -242,7 +243,7 @@ class CheckMemo:
         self.memo.put(self._key("evaluate"), {
             "tasks": [self._positions(t.model_dump(mode="json"), decode=False) for t in tasks],
             "bonus": [self._positions(t.model_dump(mode="json"), decode=False) for t in bonus],
-            "findings": [self._encode(f) for f in findings]})
+            "findings": [self._encoded(f) for f in findings]})
 
     def _positions(self, value: Any, *, decode: bool) -> Any:
         """`value` with every string that is a known path as its position (or back)."""
@@ -255,6 +256,11 @@ class CheckMemo:
         if isinstance(value, dict):
             return {k: self._positions(v, decode=decode) for k, v in value.items()}
         return value
+
+    def _encoded(self, f: Finding) -> str:
+        """A finding as its own JSON text: read back, a check's findings parse into one string each
+        and are decoded one at a time, not into a tree of dicts for all of them at once."""
+        return json.dumps(self._encode(f), ensure_ascii=False, separators=(",", ":"))
 
     def _encode(self, f: Finding) -> dict[str, Any]:
         data = f.model_dump(mode="json", exclude_defaults=True)
