@@ -37,6 +37,7 @@ next run (`ErrorKind.cacheable`: a time-out, a crash, an I/O error) or a budget 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -130,8 +131,29 @@ def _sha256(path: Path) -> str:
 
 def _options_key(options: ExtractOptions) -> str:
     """The settings that change what an extractor returns (the time limit does not: timeouts
-    are never cached)."""
-    return f"{int(options.ocr)}-{options.max_bytes}-{options.max_pages}-{memory_budget(options)}"
+    are never cached). With OCR on, which engine reads (`ocr_identity`): results read without one
+    ("OCR unavailable") or by another version are not taken for this engine's."""
+    reader = f"1.{ocr_identity()}" if options.ocr else "0"
+    return f"{reader}-{options.max_bytes}-{options.max_pages}-{memory_budget(options)}"
+
+
+@functools.cache
+def ocr_identity() -> str:
+    """A short name for the OCR this process would use — its package and version and
+    onnxruntime's, "none" when no engine is installed — read from the installed packages'
+    metadata, without loading them (~1 ms)."""
+    from importlib import metadata
+
+    name = ocr.installed()
+    if name is None:
+        return "none"
+    versions = []
+    for package in (name, "onnxruntime"):
+        try:
+            versions.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package}=-")
+    return hashlib.blake2b(";".join(versions).encode(), digest_size=4).hexdigest()
 
 
 def _entry(cache_dir: str, sha: str, options: ExtractOptions, key: bytes) -> Path:

@@ -1,6 +1,7 @@
-"""The remembered-results store (`facts.index.Memo`): the index's layout — a table of spans, then
-the values — so a value is read from the file when asked for and never held parsed; what a run
-did not ask for is dropped at the save; a damaged file or value is a miss, never an error."""
+"""The stores beside the index. `facts.index.Memo` (remembered results) has the index's layout — a
+table of spans, then the values — so a value is read from the file when asked for and never held
+parsed; what a run did not ask for is dropped at the save; a damaged file or value is a miss,
+never an error. `facts.index.Lines` (the report's line per file) writes its table as a stream."""
 
 from __future__ import annotations
 
