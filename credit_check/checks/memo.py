@@ -190,7 +190,8 @@ class CheckMemo:
         self.paths: list[str] = [f.path for f in files] + list(ctx.folders) + list(ctx.unreadable)
         self.paths += [f.path for f in ctx.reference]
         # Findings read back share their texts: a check's thousands of findings have a few dozen
-        # distinct fixes and messages, which the JSON parser would make one string per finding.
+        # distinct fixes, messages and evidence names, which the JSON parser (one text per finding)
+        # would make one string per finding.
         self._texts: dict[str, str] = {}
         self.salt = settings_digest(ctx.catalogue, settings)
         # Each part hashed as it is made: a tree's identities are never all in memory at once.
@@ -291,6 +292,11 @@ class CheckMemo:
             data["related"] = [path(p) for p in data["related"]]
         for name in _TEXTS:
             if isinstance(data.get(name), str):
-                text = _TOKEN.sub(unquote, data[name])
-                data[name] = self._texts.setdefault(text, text)  # one object per distinct text
+                data[name] = _TOKEN.sub(unquote, data[name])
+        share = self._texts.setdefault  # one object per distinct text, name and value
+        for name, value in data.items():
+            if isinstance(value, str):
+                data[name] = share(value, value)
+        if isinstance(data.get("evidence"), dict):
+            data["evidence"] = {share(k, k): share(v, v) if isinstance(v, str) else v for k, v in data["evidence"].items()}
         return Finding.model_validate(data)
