@@ -76,6 +76,9 @@ class Discovered:
     def _key(self) -> tuple[object, ...]:
         return (self.path, self.location, self.size, self.task, self.name_encoding, self.outside)
 
+    def __reduce__(self) -> tuple[type[Discovered], tuple[object, ...]]:  # pickle and copy: made again
+        return (Discovered, self._key())
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Discovered) and self._key() == other._key()
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import copy
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,9 @@ def test_each_file_is_found_where_the_walk_listed_it(tmp_path: Path, monkeypatch
     assert got["1.1 领导小组/通知.pdf"]._location is None and got["1.1 领导小组/café.pdf"]._location is not None
     assert got["1.1 领导小组/通知.pdf"] == type(got["1.1 领导小组/通知.pdf"])(
         path="1.1 领导小组/通知.pdf", abs_path=where / "1.1 领导小组" / "通知.pdf", size=5, task="1.1")
+    for f in tree.files:  # sent to a worker (pickled) or copied, it is the same file
+        again = pickle.loads(pickle.dumps(f))
+        assert again == f == copy.copy(f) and again.abs_path == f.abs_path
 
 
 def test_mojibake_names() -> None:
