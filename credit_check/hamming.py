@@ -126,11 +126,16 @@ def _indexed(q: np.ndarray, t: np.ndarray, max_distance: int,
         mask = np.uint64((1 << width) - 1)
         t_key = ((t >> np.uint64(shift)) & mask).astype(np.int64)
         order = np.argsort(t_key, kind="stable")
-        sorted_key = t_key[order]
+        if len(t) < 2**31:
+            order = order.astype(np.int32)  # half the memory: the chunk's working set is three of these
+        sorted_key = np.zeros(0, np.int64)
         starts = None
-        if width <= TABLE_BITS:
+        if width <= TABLE_BITS:  # the table answers every lookup: the sorted keys are not needed
             starts = np.zeros((1 << width) + 1, dtype=np.int64)
             np.cumsum(np.bincount(t_key, minlength=1 << width), out=starts[1:])
+        else:
+            sorted_key = t_key[order]
+        del t_key
         flips = _flips(width, radius)
         for begin in range(0, len(q), QUERY_BLOCK):
             block = q[begin:begin + QUERY_BLOCK]
@@ -163,7 +168,7 @@ def _expand(block: np.ndarray, t: np.ndarray, order: np.ndarray, hit: np.ndarray
     total = int(counts.sum())
     qi = np.repeat(hit, counts)
     offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    ti = order[np.repeat(lo, counts) + offsets]
+    ti = order[np.repeat(lo, counts) + offsets].astype(np.int64, copy=False)
     del offsets
     dist = popcount(block[qi] ^ t[ti])
     keep = dist <= max_distance
