@@ -129,10 +129,7 @@ class Stored:
 
     def length(self) -> int:
         raw = self.raw
-        if isinstance(raw, bytes):
-            return len(raw)
-        start, end = _unspan(self.span)
-        return end - start
+        return len(raw) if isinstance(raw, bytes) else _span_length(self.span)
 
     def end(self) -> int:
         """Where the JSON ends in its file (0 when it is in memory)."""
@@ -458,7 +455,7 @@ class Memo:
         hexname = hashlib.blake2b(name.encode(), key=cache_key(cache_dir)[:64], digest_size=32,
                                   person=b"cc-memo").hexdigest()
         self.path = cache_dir / hexname[:2] / f"{hexname}-{CACHE_VERSION}-memo{MEMO_FORMAT}-{version}.json"
-        self.spans: dict[str, tuple[int, int]] = {}  # values in the file loaded
+        self.spans: dict[str, int] = {}  # values in the file loaded: key -> `_span`
         self.blob: _Blob | None = None
         self.pending: dict[str, bytes] = {}  # values put in this run
         self.used: set[str] = set()
@@ -466,29 +463,12 @@ class Memo:
         self._load()
 
     def _load(self) -> None:
-        opened = _open_table(self.path)
-        if opened is None:
-            return
-        table, blob = opened
-        try:
-            spans = {str(k): (int(a), int(b)) for k, (a, b) in table.items()}
-            if not all(0 <= a <= b <= blob.size for a, b in spans.values()):
-                raise ValueError("damaged table")
-        except (ValueError, TypeError, AttributeError):
-            blob.close()
-            return
-        self.spans, self.blob = spans, blob
+        self.spans, self.blob = _load_spans(self.path)
 
     def _raw(self, key: str) -> bytes | None:
         if key in self.pending:
             return self.pending[key]
-        span = self.spans.get(key)
-        if span is None or self.blob is None:
-            return None
-        try:
-            return self.blob.read(*span)
-        except (OSError, ValueError):
-            return None
+        return _read_span(self.blob, self.spans.get(key))
 
     def get(self, key: str) -> object | None:
         raw = self._raw(key)
@@ -512,7 +492,7 @@ class Memo:
         from credit_check.facts.runner import write_private_stream
 
         keys = sorted(self.used)
-        sizes = [len(self.pending[k]) if k in self.pending else self.spans[k][1] - self.spans[k][0] for k in keys]
+        sizes = [len(self.pending[k]) if k in self.pending else _span_length(self.spans[k]) for k in keys]
         table: dict[str, tuple[int, int]] = {}
         at = 0
         for key, size in zip(keys, sizes, strict=True):
@@ -551,7 +531,39 @@ def _span(start: int, end: int) -> int:
 
 def _unspan(span: int) -> tuple[int, int]:
     start = span >> _SPAN_BITS
-    return start, start + (span & ((1 << _SPAN_BITS) - 1))
+    return start, start + _span_length(span)
+
+
+def _span_length(span: int) -> int:
+    return span & ((1 << _SPAN_BITS) - 1)
+
+
+def _load_spans(path: Path) -> tuple[dict[str, int], _Blob | None]:
+    """A file of a table of spans (`{"key": [start, end], …}` on its first line) and the bytes
+    they point into: each key's `_span` and the rest of the file, kept open; nothing when it is
+    missing, unreadable or damaged (a span outside the file)."""
+    opened = _open_table(path)
+    if opened is None:
+        return {}, None
+    table, blob = opened
+    try:
+        spans = {str(k): _span(int(a), int(b)) for k, (a, b) in table.items()}
+        if not all(0 <= a <= b <= blob.size for a, b in map(_unspan, spans.values())):
+            raise ValueError("damaged table")
+    except (ValueError, TypeError, AttributeError):
+        blob.close()
+        return {}, None
+    return spans, blob
+
+
+def _read_span(blob: _Blob | None, span: int | None) -> bytes | None:
+    """The bytes at `span` of `blob`; None when there is none or it cannot be read."""
+    if span is None or blob is None:
+        return None
+    try:
+        return blob.read(*_unspan(span))
+    except (OSError, ValueError):
+        return None
 
 
 class Lines:
@@ -572,27 +584,10 @@ class Lines:
         self._load()
 
     def _load(self) -> None:
-        opened = _open_table(self.path)
-        if opened is None:
-            return
-        table, blob = opened
-        try:
-            spans = {str(k): _span(int(a), int(b)) for k, (a, b) in table.items()}
-            if not all(0 <= a <= b <= blob.size for a, b in map(_unspan, spans.values())):
-                raise ValueError("damaged table")
-        except (ValueError, TypeError, AttributeError):
-            blob.close()
-            return
-        self.spans, self.blob = spans, blob
+        self.spans, self.blob = _load_spans(self.path)
 
     def get(self, key: str) -> bytes | None:
-        span = self.spans.get(key)
-        if span is None or self.blob is None:
-            return None
-        try:
-            return self.blob.read(*_unspan(span))
-        except (OSError, ValueError):
-            return None
+        return _read_span(self.blob, self.spans.get(key))
 
     def writer(self) -> LinesWriter:
         return LinesWriter(self)

@@ -341,7 +341,7 @@ def distance(a: str, b: str) -> int:
 
 
 def close_pairs(queries: Sequence[Sequence[str]], targets: Sequence[Sequence[str]] | None = None,
-                max_distance: int = 10, block: int = 1024) -> dict[tuple[int, int], int]:
+                max_distance: int = 10) -> dict[tuple[int, int], int]:
     """Pairs of items (i < j) where a query hash of one is within `max_distance` bits of a target
     hash of the other; with the smallest such distance.
 
@@ -349,8 +349,8 @@ def close_pairs(queries: Sequence[Sequence[str]], targets: Sequence[Sequence[str
     reuse check queries with the full-frame hash and targets full frame + zooms: comparing zoom
     with zoom as well added false matches in the benchmark. The pairs come from a multi-index
     (`credit_check.hamming`: exact, the same pairs as comparing all of them): about 0.5 s for
-    20 000 photos at 10 bits, where comparing all pairs took 10–15 s. `block` is not used any
-    more (kept for callers).
+    20 000 photos at 10 bits, where comparing all pairs took 10–15 s. The same search as
+    `candidates` on a `HashTable`, for hashes given as hex strings.
     """
     targets = queries if targets is None else targets
     return _close(_Column.of(queries), _Column.of(targets), max_distance)
