@@ -238,7 +238,7 @@ class _Run:
                 except OSError as exc:
                     self._finish(i, "", Extracted.failed(self._kind(i), ErrorKind.UNREADABLE, str(exc.strerror or exc)))
                     continue
-            batch.append((str(item.abs_path), item.abs_path.name, data))
+            batch.append((item.location, os.path.basename(item.location), data))
         if not batch:
             return None
         live = [i for i in indices if not self.finished[i]]
@@ -278,7 +278,7 @@ class _Run:
     def _read_here(self, i: int) -> None:
         from credit_check.facts.runner import read_file, store
 
-        sha, result, _ = read_file(str(self.items[i].abs_path), self.options, None, self.key)
+        sha, result, _ = read_file(self.items[i].location, self.options, None, self.key)
         if self.cache is not None:
             store(self.cache, sha, self.options, result, self.key)
         self._finish(i, sha, result)

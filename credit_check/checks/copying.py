@@ -167,6 +167,14 @@ def _strip_boilerplate(docs: list[_Doc], catalogue: np.ndarray) -> None:
             d.shingles = np.setdiff1d(d.shingles, catalogue, assume_unique=True)
     if len(docs) < BOILERPLATE_DOCS:
         return
+    removed = _boilerplate(docs)
+    if len(removed):  # the arrays counted are gone: each document's old array dies as it is replaced
+        for d in docs:
+            d.shingles = np.setdiff1d(d.shingles, removed, assume_unique=True)
+
+
+def _boilerplate(docs: list[_Doc]) -> np.ndarray:
+    """The boilerplate passages of `docs` (see `_strip_boilerplate`), sorted and unique."""
     sigs = [minhash(d.shingles) for d in docs]
     parent = list(range(len(docs)))
 
@@ -179,6 +187,7 @@ def _strip_boilerplate(docs: list[_Doc], catalogue: np.ndarray) -> None:
     for i, j in candidate_pairs(sigs, _BIG_BUCKET):
         if float(np.mean(sigs[i] == sigs[j])) >= CLUSTER_JACCARD:
             parent[root(i)] = root(j)
+    del sigs
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(docs)):
         clusters[root(i)].append(i)
@@ -192,10 +201,7 @@ def _strip_boilerplate(docs: list[_Doc], catalogue: np.ndarray) -> None:
             tasks[task].append(passages)
     common = [_frequent(everywhere, max(BOILERPLATE_DOCS, math.ceil(BOILERPLATE_SHARE * len(everywhere))))]
     common += [_frequent(group, BOILERPLATE_DOCS) for group in tasks.values() if len(group) >= BOILERPLATE_DOCS]
-    removed = np.unique(np.concatenate(common))
-    if len(removed):
-        for d in docs:
-            d.shingles = np.setdiff1d(d.shingles, removed, assume_unique=True)
+    return np.unique(np.concatenate(common))
 
 
 FREQUENT_BLOCK = 1 << 18  # passages counted at a time when finding the frequent ones (~2 MB)

@@ -591,8 +591,10 @@ def extract_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir:
             finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.CRASHED))
 
     limit = options.timeout + GRACE if options.timeout > 0 else None
-    run_jobs([(read_file, (str(items[i].abs_path), options, cache, key)) for i in pending],
+    run_jobs([(read_file, (items[i].location, options, cache, key)) for i in pending],  # no Path a file
              jobs or os.cpu_count() or 1, memory_mb, limit, read)
+    if sink is not None:
+        return []  # each result went to the sink
     return [r if r is not None else _crashed() for r in results]
 
 
