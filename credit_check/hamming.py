@@ -93,18 +93,25 @@ def near_pairs(queries: np.ndarray, targets: np.ndarray | None, max_distance: in
     if max_distance < 0 or len(q) == 0 or len(t) == 0:
         return _empty()
     m = _plan(len(q), len(t), max_distance)
-    parts = list(_brute(q, t, max_distance) if m is None else _indexed(q, t, max_distance, m))
+    index = _index_type(len(q), len(t))
+    # Each block's matches kept small (two indices of 4 bytes, a distance of 1) until joined: a
+    # province's photos can have millions of close pairs.
+    parts = [(qi.astype(index), ti.astype(index), dist.astype(np.uint8))
+             for qi, ti, dist in (_brute(q, t, max_distance) if m is None else _indexed(q, t, max_distance, m))
+             if len(qi)]
     if not parts:
         return _empty()
-    qi = np.concatenate([p[0] for p in parts])
-    ti = np.concatenate([p[1] for p in parts])
-    dist = np.concatenate([p[2] for p in parts])
+    qi, ti, dist = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    del parts
     if self_join:
         keep = qi < ti
         qi, ti, dist = qi[keep], ti[keep], dist[keep]
-    key = qi * np.int64(len(t)) + ti
-    key, first = np.unique(key, return_index=True)  # a pair found through several chunks, once
-    return qi[first], ti[first], dist[first]
+    order = np.argsort(qi.astype(np.int64) * np.int64(len(t)) + ti, kind="stable")  # each pair comes once
+    return qi[order].astype(np.int64), ti[order].astype(np.int64), dist[order].astype(np.int64)
+
+
+def _index_type(n_queries: int, n_targets: int) -> type[np.signedinteger]:
+    return np.int32 if max(n_queries, n_targets) < 2**31 else np.int64
 
 
 def _empty() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -122,13 +129,15 @@ def _brute(q: np.ndarray, t: np.ndarray, max_distance: int,
 def _indexed(q: np.ndarray, t: np.ndarray, max_distance: int,
              m: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     radius = max_distance // m
+    earlier: list[np.uint64] = []  # the chunks searched before: a pair within `radius` in one was found there
     for shift, width in _chunks(m):
         mask = np.uint64((1 << width) - 1)
-        t_key = ((t >> np.uint64(shift)) & mask).astype(np.int64)
+        key_type = np.int32 if width < 32 else np.int64  # a chunk's key: half the memory when it fits
+        t_key = ((t >> np.uint64(shift)) & mask).astype(key_type)
         order = np.argsort(t_key, kind="stable")
         if len(t) < 2**31:
             order = order.astype(np.int32)  # half the memory: the chunk's working set is three of these
-        sorted_key = np.zeros(0, np.int64)
+        sorted_key: np.ndarray = np.zeros(0, key_type)
         starts = None
         if width <= TABLE_BITS:  # the table answers every lookup: the sorted keys are not needed
             starts = np.zeros((1 << width) + 1, dtype=np.int64)
@@ -139,7 +148,7 @@ def _indexed(q: np.ndarray, t: np.ndarray, max_distance: int,
         flips = _flips(width, radius)
         for begin in range(0, len(q), QUERY_BLOCK):
             block = q[begin:begin + QUERY_BLOCK]
-            q_key = ((block >> np.uint64(shift)) & mask).astype(np.int64)
+            q_key = ((block >> np.uint64(shift)) & mask).astype(key_type)
             for flip in flips.tolist():
                 probe = q_key ^ flip
                 if starts is not None:
@@ -159,18 +168,28 @@ def _indexed(q: np.ndarray, t: np.ndarray, max_distance: int,
                 for a, b in itertools.pairwise([0, *np.unique(cuts + 1).tolist(), len(hit)]):
                     if a >= b:
                         continue
-                    yield from _expand(block, t, order, hit[a:b], lo[a:b], counts[a:b], max_distance, begin)
+                    yield from _expand(block, t, order, hit[a:b], lo[a:b], counts[a:b], max_distance, begin,
+                                       earlier, radius)
+        earlier.append(np.uint64(((1 << width) - 1) << shift))
 
 
 def _expand(block: np.ndarray, t: np.ndarray, order: np.ndarray, hit: np.ndarray, lo: np.ndarray,
-            counts: np.ndarray, max_distance: int, begin: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The candidates of queries `hit` (bucket starts `lo`, sizes `counts`) compared in full."""
+            counts: np.ndarray, max_distance: int, begin: int, earlier: list[np.uint64],
+            radius: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The candidates of queries `hit` (bucket starts `lo`, sizes `counts`) compared in full; a
+    pair is kept in the first chunk that finds it (within `radius` bits in none of the `earlier`
+    chunk masks), so each pair comes once and no table of them all is needed to drop repeats."""
     total = int(counts.sum())
     qi = np.repeat(hit, counts)
     offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
     ti = order[np.repeat(lo, counts) + offsets].astype(np.int64, copy=False)
     del offsets
-    dist = popcount(block[qi] ^ t[ti])
-    keep = dist <= max_distance
-    if keep.any():
-        yield qi[keep] + begin, ti[keep], dist[keep]
+    xor = block[qi] ^ t[ti]
+    keep = np.flatnonzero(popcount(xor) <= max_distance)
+    if len(keep) == 0:
+        return
+    qi, ti, xor = qi[keep], ti[keep], xor[keep]
+    first = np.ones(len(keep), dtype=bool)
+    for mask in earlier:
+        first &= popcount(xor & mask) > radius
+    yield qi[first] + begin, ti[first], popcount(xor[first])

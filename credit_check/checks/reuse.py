@@ -72,29 +72,34 @@ def _key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
-_LAST: list[tuple[object, dict[tuple[int, int], int]]] = []  # the last hash pairs: the stage and the check ask alike
+# The last search, for the next question about the same photos (the stage and the check ask
+# alike): which of them have photo facts, their stamp codes, and the pairs of close hashes.
+_LAST: list[tuple[object, list[int], list[str | None], dict[tuple[int, int], int]]] = []
 
 
 def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Remembers | None = None) -> list[Candidate]:
     """Cross-folder pairs of photos with close hashes or the same stamp code, sorted by path.
     With `memo` (the verification stage passes its cache), the hash pairs of photos an earlier
     audit saw are remembered (`phash.candidates_remembered`); within a run, asking twice for the
-    same photos is answered once."""
-    photos: list[EvidenceFile] = []
-    codes: list[str | None] = []
-    table = HashTable()  # the hashes as arrays: a tree's photos' facts are not held meanwhile
-    for f in sorted((f for f in files if f.kind is Kind.PHOTO and not f.error), key=lambda f: f.path):
-        if isinstance(facts_of := f.facts, PhotoFacts):  # each photo's facts asked once (a record may be built)
-            photos.append(f)
-            codes.append(facts_of.stamp_code)
-            table.add(facts_of)
-    question = (tuple((f.path, f.sha256) for f in photos), settings.reuse_distance)
-    if _LAST and _LAST[0][0] == question and all(f.sha256 for f in photos):
-        close = _LAST[0][1]  # hashes are the content's: the same files, the same pairs
+    same photos is answered once, without asking for their facts or making their table again."""
+    pool = sorted((f for f in files if f.kind is Kind.PHOTO and not f.error), key=lambda f: f.path)
+    question = (tuple((f.path, f.sha256) for f in pool), settings.reuse_distance)
+    if _LAST and _LAST[0][0] == question and all(f.sha256 for f in pool):
+        _, kept, codes, close = _LAST[0]  # hashes are the content's: the same files, the same pairs
+        photos = [pool[k] for k in kept]
     else:
+        kept, photos, codes = [], [], []
+        table = HashTable()  # the hashes as arrays: a tree's photos' facts are not held meanwhile
+        for k, f in enumerate(pool):
+            if isinstance(facts_of := f.facts, PhotoFacts):  # each photo's facts asked once (a record may be built)
+                kept.append(k)
+                photos.append(f)
+                codes.append(facts_of.stamp_code)
+                table.add(facts_of)
         close = (candidates_remembered(table, [f.sha256 for f in photos], settings.reuse_distance, memo)
                  if memo is not None else hash_candidates(table, settings.reuse_distance))
-        _LAST[:] = [(question, close)]
+        del table
+        _LAST[:] = [(question, kept, codes, close)]
     found: dict[tuple[int, int], Candidate] = {}
     for (i, j), d in close.items():
         found[(i, j)] = Candidate(photos[i], photos[j], d)

@@ -507,7 +507,10 @@ def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[s
                 add(i, j, int(d))
     fresh = np.fromiter((sha not in seen for sha in shas), dtype=bool, count=len(shas))
     queries, targets, middles = table.columns()
-    if fresh.any():
+    if fresh.all():  # nothing seen before (a cold audit): the whole table searched once, not copied
+        for (i, j), d in _search(queries, targets, middles, max_distance).items():
+            add(i, j, d)
+    elif fresh.any():
         for pairs in (_close(queries.where(fresh), targets, max_distance),
                       _close(queries, targets.where(fresh), max_distance),
                       _close(middles.where(fresh), middles, max_distance)):
