@@ -93,21 +93,42 @@ def near_pairs(queries: np.ndarray, targets: np.ndarray | None, max_distance: in
     if max_distance < 0 or len(q) == 0 or len(t) == 0:
         return _empty()
     m = _plan(len(q), len(t), max_distance)
-    index = _index_type(len(q), len(t))
-    # Each block's matches kept small (two indices of 4 bytes, a distance of 1) until joined: a
-    # province's photos can have millions of close pairs.
-    parts = [(qi.astype(index), ti.astype(index), dist.astype(np.uint8))
-             for qi, ti, dist in (_brute(q, t, max_distance) if m is None else _indexed(q, t, max_distance, m))
-             if len(qi)]
-    if not parts:
+    found = _Columns((_index_type(len(q), len(t)), _index_type(len(q), len(t)), np.uint8))
+    for part in _brute(q, t, max_distance) if m is None else _indexed(q, t, max_distance, m):
+        found.add(part)
+    if found.size == 0:
         return _empty()
-    qi, ti, dist = (np.concatenate([p[k] for p in parts]) for k in range(3))
-    del parts
+    qi, ti, dist = found.arrays()
+    del found
     if self_join:
         keep = qi < ti
         qi, ti, dist = qi[keep], ti[keep], dist[keep]
     order = np.argsort(qi.astype(np.int64) * np.int64(len(t)) + ti, kind="stable")  # each pair comes once
     return qi[order].astype(np.int64), ti[order].astype(np.int64), dist[order].astype(np.int64)
+
+
+class _Columns:
+    """The matches, appended a block at a time into columns that double when full: two indices of
+    4 bytes and a distance of 1 a match, in a few large buffers. Thousands of small arrays kept
+    between the search's temporaries fragment the heap: the process grew ~20 MB beyond what was
+    live on a 10,000-file tree's photos."""
+
+    def __init__(self, types: tuple[type[np.generic], ...]) -> None:
+        self.columns = [np.empty(1024, dtype=t) for t in types]
+        self.size = 0
+
+    def add(self, part: tuple[np.ndarray, ...]) -> None:
+        end = self.size + len(part[0])
+        if end > len(self.columns[0]):
+            grown = max(end, 2 * len(self.columns[0]))
+            self.columns = [np.concatenate([c[:self.size], np.empty(grown - self.size, dtype=c.dtype)])
+                            for c in self.columns]
+        for column, values in zip(self.columns, part, strict=True):
+            column[self.size:end] = values
+        self.size = end
+
+    def arrays(self) -> list[np.ndarray]:
+        return [c[:self.size] for c in self.columns]
 
 
 def _index_type(n_queries: int, n_targets: int) -> type[np.signedinteger]:
