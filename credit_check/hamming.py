@@ -93,7 +93,8 @@ def near_pairs(queries: np.ndarray, targets: np.ndarray | None, max_distance: in
     if max_distance < 0 or len(q) == 0 or len(t) == 0:
         return _empty()
     m = _plan(len(q), len(t), max_distance)
-    found = _Columns((_index_type(len(q), len(t)), _index_type(len(q), len(t)), np.uint8))
+    index = _index_type(len(q), len(t))
+    found = _Columns((index, index, np.uint8))
     for part in _brute(q, t, max_distance) if m is None else _indexed(q, t, max_distance, m):
         found.add(part)
     if found.size == 0:
@@ -206,11 +207,12 @@ def _expand(block: np.ndarray, t: np.ndarray, order: np.ndarray, hit: np.ndarray
     ti = order[np.repeat(lo, counts) + offsets].astype(np.int64, copy=False)
     del offsets
     xor = block[qi] ^ t[ti]
-    keep = np.flatnonzero(popcount(xor) <= max_distance)
+    dist = popcount(xor)
+    keep = np.flatnonzero(dist <= max_distance)
     if len(keep) == 0:
         return
-    qi, ti, xor = qi[keep], ti[keep], xor[keep]
+    qi, ti, xor, dist = qi[keep], ti[keep], xor[keep], dist[keep]
     first = np.ones(len(keep), dtype=bool)
     for mask in earlier:
         first &= popcount(xor & mask) > radius
-    yield qi[first] + begin, ti[first], popcount(xor[first])
+    yield qi[first] + begin, ti[first], dist[first]
