@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,10 +87,10 @@ def _settings(options: AuditOptions) -> str:
     return f"{CACHE_VERSION}-{_options_key(dataclasses.replace(options.extract, ocr=options.ocr))}"
 
 
-def _verify(files: Sequence[EvidenceFile], options: AuditOptions) -> dict[tuple[str, str], PairVerdict]:
+def _verify(files: Sequence[EvidenceFile], options: AuditOptions) -> Mapping[tuple[str, str], PairVerdict]:
     """Stage: candidate pairs of photos compared pixel by pixel (`credit_check/verify.py`) in worker
-    processes under the readers' budgets, read back for an unchanged tree
-    (`checks.memo.remembered_verdicts`)."""
+    processes under the readers' budgets, read back for an unchanged tree, and parsed only if a
+    check looks at them (`checks.memo.remembered_verdicts`)."""
     from credit_check.facts.runner import memory_budget
 
     workers = Workers(options.jobs or os.cpu_count() or 1, memory_budget(options.extract),

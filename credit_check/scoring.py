@@ -36,7 +36,9 @@ def stamp_deductions(findings: Sequence[Finding], catalogue: Catalogue) -> list[
             per = {Severity.ERROR: item.points, Severity.WARNING: item.warning_points}.get(finding.severity, 0.0)
             points = min(per, max(0.0, item.cap - spent.get(item.id, 0.0)))
             spent[item.id] = spent.get(item.id, 0.0) + points
-        out.append(finding.model_copy(update={"deduction": -points if points else 0.0}))
+        deduction = -points if points else 0.0
+        # Copied only when it changes: past an item's cap its thousands of findings deduct nothing.
+        out.append(finding if finding.deduction == deduction else finding.model_copy(update={"deduction": deduction}))
     return out
 
 

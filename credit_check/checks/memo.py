@@ -34,7 +34,8 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,8 +88,7 @@ def _context_parts(ctx: CheckContext) -> Iterable[str]:
     for f in ctx.reference:
         yield "\x1e".join(identity(f))
     yield "pairs"
-    for (a, b), verdict in sorted(ctx.photo_pairs.items()):
-        yield f"{a}\x1e{b}\x1e{verdict!r}"  # a frozen dataclass: its repr names every field
+    yield pairs_digest(ctx.photo_pairs)
 
 
 @functools.cache
@@ -139,6 +139,48 @@ def settings_digest(catalogue: Catalogue, settings: str) -> str:
     return _digest([package_digest(), _library_versions(), settings, catalogue.model_dump_json()])
 
 
+def pairs_digest(pairs: Mapping[tuple[str, str], PairVerdict]) -> str:
+    """A name of the verification stage's verdicts, made from every pair and every field of its
+    verdict (`Verdicts` carries the one remembered with them, so they need not be read)."""
+    if isinstance(pairs, Verdicts):
+        return pairs.digest
+    # A frozen dataclass: its repr names every field.
+    return _digest(f"{a}\x1e{b}\x1e{verdict!r}" for (a, b), verdict in sorted(pairs.items()))
+
+
+class Verdicts(Mapping[tuple[str, str], "PairVerdict"]):
+    """The verification stage's verdicts, parsed the first time they are looked at, and `digest`
+    (`pairs_digest`), which the checks' memo keys on: an unchanged tree whose checks are remembered
+    never parses its thousands of verdicts."""
+
+    def __init__(self, digest: str, load: Callable[[], dict[tuple[str, str], PairVerdict]]) -> None:
+        self.digest = digest
+        self._load: Callable[[], dict[tuple[str, str], PairVerdict]] | None = load
+        self._pairs: dict[tuple[str, str], PairVerdict] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, pairs: dict[tuple[str, str], PairVerdict]) -> Verdicts:
+        made = cls(pairs_digest(pairs), dict)
+        made._pairs, made._load = pairs, None
+        return made
+
+    def _loaded(self) -> dict[tuple[str, str], PairVerdict]:
+        with self._lock:
+            if self._load is not None:
+                self._pairs, self._load = self._load(), None
+        return self._pairs
+
+    def __getitem__(self, pair: tuple[str, str]) -> PairVerdict:
+        return self._loaded()[pair]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
 def _verdict_row(a: int, b: int, verdict: PairVerdict) -> list[Any]:
     """A pair as a row: the two positions, then the verdict's fields in their order (a row, not a
     JSON object per pair: a tree's thousands of verdicts parse into a third of the objects)."""
@@ -157,28 +199,40 @@ def _verdict_of(row: list[Any]) -> PairVerdict:
 
 
 def remembered_verdicts(cache_dir: Path, files: Sequence[EvidenceFile], salt: str, only: Iterable[str] | None,
-                        compute: Callable[[], dict[tuple[str, str], PairVerdict]]) -> dict[tuple[str, str], PairVerdict]:
+                        compute: Callable[[], dict[tuple[str, str], PairVerdict]]) -> Verdicts:
     """The verification stage's verdicts (`credit_check.verify`) for an unchanged tree, read back
-    without looking at a photo's facts; `compute` when anything changed. The key: `salt`
-    (`settings_digest`), the checks asked for and every record's identity; pairs are stored as
-    positions of their two files."""
+    without looking at a photo's facts — and parsed only when a check looks at them (`Verdicts`);
+    `compute` when anything changed. The key: `salt` (`settings_digest`), the checks asked for and
+    every record's identity; pairs are stored as positions of their two files, with their digest."""
     from credit_check.facts.index import Memo
 
     paths = [f.path for f in files]
     key = _digest(itertools.chain([salt, "verify", *sorted(only or ("*",))], ("\x1e".join(identity(f)) for f in files)))
-    memo = Memo(cache_dir, "verification-stage", "2")
-    kept = memo.get(key)
-    if isinstance(kept, list):
-        try:
-            return {(paths[row[0]], paths[row[1]]): _verdict_of(row[2:]) for row in kept}
-        except (ValueError, TypeError, IndexError, AttributeError):
-            pass  # damaged: computed again
+    memo = Memo(cache_dir, "verification-stage", "3")
+    named = memo.get(f"{key}/digest")
+    if isinstance(named, str) and memo.keep(key):
+        memo.save()  # drops what this tree no longer needs; the verdicts stay readable for `load`
+
+        def load() -> dict[tuple[str, str], PairVerdict]:
+            kept = memo.get(key)
+            if isinstance(kept, list):
+                try:
+                    found = {(paths[row[0]], paths[row[1]]): _verdict_of(row[2:]) for row in kept}
+                    if pairs_digest(found) == named:
+                        return found
+                except (ValueError, TypeError, IndexError, AttributeError):
+                    pass
+            return compute()  # damaged since: computed again
+
+        return Verdicts(named, load)
     found = compute()
+    verdicts = Verdicts.of(found)
     position = {p: i for i, p in reversed(list(enumerate(paths)))}
     if all(a in position and b in position for a, b in found):
         memo.put(key, [_verdict_row(position[a], position[b], v) for (a, b), v in found.items()])
+        memo.put(f"{key}/digest", verdicts.digest)
     memo.save()
-    return found
+    return verdicts
 
 
 class CheckMemo:

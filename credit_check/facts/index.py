@@ -481,6 +481,13 @@ class Memo:
         self.used.add(key)
         return value
 
+    def keep(self, key: str) -> bool:
+        """Whether `key` has a value, which is then kept at the save as if it had been read."""
+        if key not in self.pending and key not in self.spans:
+            return False
+        self.used.add(key)
+        return True
+
     def put(self, key: str, value: object) -> None:
         self.pending[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
         self.used.add(key)
@@ -595,7 +602,9 @@ class Lines:
 
 class LinesWriter:
     """The next version of a `Lines`: `add` every key in order, then `finish` (or `abort`). Nothing is
-    written when the keys and texts are those already kept."""
+    written, or held, while the keys and texts are those already kept, in their order: an
+    unchanged tree's texts are neither copied to a new file nor tabled again; the first change
+    writes the kept ones before it (`_catch_up`)."""
 
     def __init__(self, lines: Lines) -> None:
         self.lines = lines
@@ -604,8 +613,34 @@ class LinesWriter:
         self.same = True  # every text so far was read back from the kept file
         self.body: BinaryIO | None = None
         self.body_path = lines.path.with_name(f".{lines.path.name}.{os.getpid()}.body.tmp")
+        self._kept_keys = iter(lines.spans)  # the kept file's keys, in its order
+        self._following = 0  # how many keys so far were the kept file's first ones; -1 once one was not
 
     def add(self, key: str, data: bytes, *, unchanged: bool) -> None:
+        if self.lines is None:
+            return
+        if self._following >= 0:
+            if unchanged and next(self._kept_keys, None) == key:
+                self._following += 1
+                return
+            self._catch_up()
+        self._write(key, data, unchanged=unchanged)
+
+    def _catch_up(self) -> None:
+        """Write the kept texts of the keys that followed the kept file so far."""
+        following, self._following = self._following, -1
+        if self.lines is None:
+            return
+        for key, span in list(itertools.islice(self.lines.spans.items(), following)):
+            if self.lines is None:
+                return
+            data = _read_span(self.lines.blob, span)
+            if data is None:  # the kept file cannot be read back: nothing is kept
+                self.lines = None  # type: ignore[assignment]
+                return
+            self._write(key, data, unchanged=True)
+
+    def _write(self, key: str, data: bytes, *, unchanged: bool) -> None:
         if key in self.spans:
             return
         if self.body is None:
@@ -629,6 +664,11 @@ class LinesWriter:
     def finish(self) -> None:
         from credit_check.facts.runner import write_private_stream
 
+        if self.lines is not None and self._following == len(self.lines.spans):
+            self.abort()  # every kept key, in order, and nothing else
+            return
+        if self._following >= 0:
+            self._catch_up()
         lines, body = self.lines, self.body
         if lines is None or body is None:
             self.abort()

@@ -113,7 +113,7 @@ def write(report: Report, out: TextIO, lang: str = "zh") -> None:
     out.write("\n}\n")
 
 
-_BATCH = 256  # items encoded per write
+_BATCH = 1 << 16  # characters of encoded items gathered per write (a file's line is ~2,000)
 
 
 def _file_lines(report: Report, encode: Callable[[Any], str]) -> Iterator[str]:
@@ -132,12 +132,15 @@ def _write_list(out: TextIO, lines: Iterable[str]) -> None:
     """A list of encoded items as `[`, one per line indented by four, `]` indented by two; `[]`
     when empty."""
     batch: list[str] = []
+    size = 0
     started = False
     for text in lines:
         batch.append(text)
-        if len(batch) == _BATCH:
+        size += len(text)
+        if size >= _BATCH:
             out.write(("[\n    " if not started else ",\n    ") + ",\n    ".join(batch))
             batch.clear()
+            size = 0
             started = True
     if batch:
         out.write(("[\n    " if not started else ",\n    ") + ",\n    ".join(batch))

@@ -137,3 +137,48 @@ def test_lines_written_as_a_stream_are_read_back_one_at_a_time(tmp_path: Path) -
     one.add("a" * 40, b"[]", unchanged=False)
     one.finish()
     assert json.loads(Lines(tmp_path, "report-lines").path.read_bytes().partition(b"\n")[0]) == {"a" * 40: [0, 2]}
+
+
+def test_lines_of_an_unchanged_run_are_neither_copied_nor_tabled_until_one_changes(tmp_path: Path) -> None:
+    texts = {f"{i:040x}": f'{{"path":"第{i}个"}}'.encode() for i in range(300)}
+    first = Lines(tmp_path, "report-lines").writer()
+    for key, text in texts.items():
+        first.add(key, text, unchanged=False)
+    first.finish()
+
+    def table_and_texts() -> dict[str, bytes]:
+        lines = Lines(tmp_path, "report-lines")
+        out = {k: lines.get(k) or b"" for k in json.loads(lines.path.read_bytes().partition(b"\n")[0])}
+        assert lines.blob is not None
+        lines.blob.close()
+        return out
+
+    writer = Lines(tmp_path, "report-lines").writer()
+    for key in list(texts)[:200]:
+        writer.add(key, texts[key], unchanged=True)
+    assert writer.spans == {} and writer.body is None and not writer.body_path.exists()  # nothing held yet
+    changed = list(texts)[200]
+    writer.add(changed, b'{"new":1}', unchanged=False)  # the first change writes the 200 before it
+    assert len(writer.spans) == 201 and writer.body_path.exists()
+    for key in list(texts)[201:-1]:  # and the last one is gone
+        writer.add(key, texts[key], unchanged=True)
+    writer.finish()
+    assert not writer.body_path.exists()
+    expected = {**{k: v for k, v in texts.items()}, changed: b'{"new":1}'}
+    del expected[list(texts)[-1]]
+    assert table_and_texts() == expected
+    assert list(table_and_texts()) == list(expected)
+
+    fewer = Lines(tmp_path, "report-lines").writer()  # the kept keys in order, one fewer: written again
+    for key in list(expected)[:-1]:
+        fewer.add(key, expected[key], unchanged=True)
+    fewer.finish()
+    assert table_and_texts() == {k: v for k, v in list(expected.items())[:-1]}
+
+    before = os.stat(Lines(tmp_path, "report-lines").path).st_mtime_ns
+    shuffled = Lines(tmp_path, "report-lines").writer()  # the same texts in another order: a map, kept as it is
+    kept = list(expected)[:-1]
+    for key in reversed(kept):
+        shuffled.add(key, expected[key], unchanged=True)
+    shuffled.finish()
+    assert os.stat(Lines(tmp_path, "report-lines").path).st_mtime_ns == before and not shuffled.body_path.exists()

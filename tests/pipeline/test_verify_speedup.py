@@ -95,3 +95,52 @@ def test_without_opencv_every_pair_is_unverified_even_when_remembered(tmp_path: 
     gone = verify.verify_photos(files, cat, cache_dir=tmp_path / "cache")
     assert gone.keys() == first.keys()
     assert all(v.verdict == "unverified" and v.reason == verify.UNAVAILABLE for v in gone.values())
+
+
+def test_remembered_verdicts_are_parsed_only_when_looked_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("cv2")
+    from credit_check.checks import memo
+
+    _root, files = _tree(tmp_path)
+    cat, cache = load_catalogue(), tmp_path / "cache"
+    computed = []
+
+    def compute() -> dict[tuple[str, str], verify.PairVerdict]:
+        computed.append(1)
+        return verify.verify_photos(files, cat)
+
+    first = memo.remembered_verdicts(cache, files, "salt", None, compute)
+    assert computed == [1] and len(first) == 1 and first.digest == memo.pairs_digest(dict(first))
+    parsed = []
+    real = memo._verdict_of
+    monkeypatch.setattr(memo, "_verdict_of", lambda row: parsed.append(row) or real(row))
+    again = memo.remembered_verdicts(cache, files, "salt", None, compute)
+    assert again.digest == first.digest and parsed == [] and computed == [1]  # named, not parsed
+    assert dict(again) == dict(first) and len(parsed) == 1 and computed == [1]  # parsed when looked at
+    assert memo.remembered_verdicts(cache, files, "salt", None, compute).digest == first.digest  # still kept
+
+    monkeypatch.setattr(memo, "_verdict_of", lambda row: real([*row[:-1], "changed since"]))
+    damaged = memo.remembered_verdicts(cache, files, "salt", None, compute)
+    assert dict(damaged) == dict(first) and computed == [1, 1]  # what no longer matches its digest is computed again
+
+
+def test_an_unchanged_tree_with_remembered_checks_never_parses_its_verdicts(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("cv2")
+    from credit_check.checks import memo
+    from credit_check.model import Period
+    from credit_check.pipeline import AuditOptions, run_audit
+
+    root, _files = _tree(tmp_path)
+    cat = load_catalogue()
+    options = AuditOptions(root=root, catalogue=cat, audit_date=dt.date(2025, 1, 15), jobs=1, ocr=False,
+                           cache_dir=tmp_path / "cache",
+                           period=Period(start=cat.settings.period_start, end=cat.settings.period_end))
+    cold = run_audit(options)
+    assert any(f.check.startswith("reuse") or f.source == "reuse" for f in cold.findings)
+
+    def refuse(row: object) -> object:
+        raise AssertionError("a remembered verdict was parsed")
+
+    monkeypatch.setattr(memo, "_verdict_of", refuse)
+    assert run_audit(options).findings == cold.findings
