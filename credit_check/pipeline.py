@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,6 +128,15 @@ def _evaluate(tree: Tree, files: Sequence[EvidenceFile],
     return task_results, bonus_results, evidence
 
 
+def _handed_over(findings: list[Finding]) -> Iterator[Finding]:
+    """The findings in order, each let go by the list as it is handed out: the step that copies
+    them frees each old one as its copy is made, so two generations of a report's thousands of
+    findings are never held at once."""
+    findings.reverse()
+    while findings:
+        yield findings.pop()
+
+
 def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report:
     catalogue = options.catalogue
     tree = _tree(options.root, catalogue)
@@ -155,7 +164,8 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
     # Each step copies the findings: one name, so no earlier generation outlives the next.
     findings = stamp_deductions(apply_waivers(findings, options.waivers, options.audit_date), catalogue)
     total = score(task_results, bonus_results, findings, catalogue)
-    findings = with_fingerprints(mask_findings(findings))
+    findings = mask_findings(findings)
+    findings = with_fingerprints(_handed_over(findings))
     return Report(
         tool_version=__version__, root=mask_text(display_name(str(options.root))[0]), period=options.period,
         audit_date=options.audit_date, score=total, tasks=tuple(task_results), bonus=tuple(bonus_results),

@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 MEMO_NAME = "check-results"
 _TOKEN = re.compile("\x00(\\d+)\x00")
 _TEXTS = ("message", "message_en", "fix", "fix_en")
+# A finding's text fields, stored as positions in its entry's table of distinct texts: a check's
+# thousands of findings repeat a few dozen of them.
+_TABLED = ("rule", "check", "severity", "source", "task", *_TEXTS)
 
 
 @functools.cache
@@ -252,7 +255,7 @@ class CheckMemo:
         self.base = _digest(itertools.chain([self.salt], _context_parts(ctx), ["files"],
                                             ("\x1e".join(identity(f)) for f in files)))
         self.audit_date = ctx.audit_date.isoformat()
-        self.memo: Memo = Memo(cache_dir, MEMO_NAME, "2")
+        self.memo: Memo = Memo(cache_dir, MEMO_NAME, "3")
 
     @functools.cached_property
     def position(self) -> dict[str, int]:
@@ -269,13 +272,13 @@ class CheckMemo:
         if entry.get("date") not in (None, self.audit_date):
             return None
         try:
-            return [self._decode(json.loads(d)) for d in entry["findings"]]
+            return self._findings(entry)
         except (ValueError, TypeError, KeyError, IndexError):
             return None  # a damaged entry is computed again
 
     def put(self, check_id: str, findings: Sequence[Finding], read_audit_date: bool) -> None:
         self.memo.put(self._key(check_id), {"date": self.audit_date if read_audit_date else None,
-                                            "findings": [self._encoded(f) for f in findings]})
+                                            **self._tabled(findings)})
 
     def save(self) -> None:
         self.memo.save()
@@ -289,7 +292,7 @@ class CheckMemo:
         try:
             tasks = [TaskResult.model_validate(self._positions(t, decode=True)) for t in entry["tasks"]]
             bonus = [TaskResult.model_validate(self._positions(t, decode=True)) for t in entry["bonus"]]
-            return tasks, bonus, [self._decode(json.loads(d)) for d in entry["findings"]]
+            return tasks, bonus, self._findings(entry)
         except (ValueError, TypeError, KeyError, IndexError):
             return None
 
@@ -298,7 +301,7 @@ class CheckMemo:
         self.memo.put(self._key("evaluate"), {
             "tasks": [self._positions(t.model_dump(mode="json"), decode=False) for t in tasks],
             "bonus": [self._positions(t.model_dump(mode="json"), decode=False) for t in bonus],
-            "findings": [self._encoded(f) for f in findings]})
+            **self._tabled(findings)})
 
     def _positions(self, value: Any, *, decode: bool) -> Any:
         """`value` with every string that is a known path as its position (or back)."""
@@ -312,10 +315,33 @@ class CheckMemo:
             return {k: self._positions(v, decode=decode) for k, v in value.items()}
         return value
 
-    def _encoded(self, f: Finding) -> str:
-        """A finding as its own JSON text: read back, a check's findings parse into one string each
-        and are decoded one at a time, not into a tree of dicts for all of them at once."""
-        return json.dumps(self._encode(f), ensure_ascii=False, separators=(",", ":"))
+    def _tabled(self, findings: Sequence[Finding]) -> dict[str, list[str]]:
+        """Findings as an entry's `texts` (each distinct text once) and `findings`: each its own JSON
+        text, its text fields positions in `texts`. Read back, a check's findings parse into one
+        short string each, decoded one at a time, not into a tree of dicts for all of them at once."""
+        texts: dict[str, int] = {}
+        encoded = []
+        for f in findings:
+            data = self._encode(f)
+            for name in _TABLED:
+                if isinstance(data.get(name), str):
+                    data[name] = texts.setdefault(data[name], len(texts))
+            encoded.append(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        return {"texts": list(texts), "findings": encoded}
+
+    def _findings(self, entry: dict[str, Any]) -> list[Finding]:
+        texts = [self._texts.setdefault(t, t) if isinstance(t, str) else t for t in entry["texts"]]
+        found = entry["findings"]
+        out = []
+        for i, text in enumerate(found):
+            data = json.loads(text)
+            found[i] = None  # each text dies as its finding is made
+            for name in _TABLED:
+                at = data.get(name)
+                if isinstance(at, int) and not isinstance(at, bool):
+                    data[name] = texts[at]
+            out.append(self._decode(data))
+        return out
 
     def _encode(self, f: Finding) -> dict[str, Any]:
         data = f.model_dump(mode="json", exclude_defaults=True)

@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import json
 import os
 import struct
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -159,12 +161,19 @@ def _packed_stat(size: int, mtime_ns: int, ctime_ns: int, ino: int, dev: int) ->
         return (size, mtime_ns, ctime_ns, ino, dev)
 
 
-@dataclass(frozen=True, slots=True)
+@functools.lru_cache(maxsize=4096)
+def _day(text: str) -> dt.date:
+    """A date kept in the index: one object per day, not one per file."""
+    return dt.date.fromisoformat(text)
+
+
+@dataclass(slots=True)
 class _Entry:
     stat: bytes | tuple[int, ...]  # `_packed_stat`
     sha: str
     racy: bool  # modified too close to when its stat was taken: check the hash next time
     result: Stored
+    present: bool = False  # its file was looked up (or put) in this run: kept at the save
 
     def row(self, start: int, end: int) -> list[object]:
         r = self.result
@@ -181,7 +190,8 @@ class _Entry:
             raise ValueError("damaged index row")
         stored = Stored(raw=blob, span=_span(start, end), kind=Kind(kind), error=error,
                         error_kind=ErrorKind(error_kind) if error_kind else None,
-                        content_date=dt.date.fromisoformat(day) if day else None, content_date_source=day_source)
+                        content_date=_day(day) if day else None,
+                        content_date_source=sys.intern(day_source) if isinstance(day_source, str) else day_source)
         return cls(stat=_packed_stat(size, mtime_ns, ctime_ns, ino, dev), sha=sha, racy=bool(racy), result=stored)
 
 
@@ -270,9 +280,14 @@ class FileIndex:
             return  # a damaged index is rebuilt
         self.entries, self.blob = entries, blob
 
-    def lookup(self, key: str, st: Stat) -> _Entry | None:
+    def lookup(self, key: str, st: Stat | None) -> _Entry | None:
+        """The entry of the file `key` if its stat `st` is the one kept (the file is noted as
+        present either way: its entry is not forgotten at the save)."""
         entry = self.entries.get(key)
-        if entry is None or entry.racy or not st.matches(entry):
+        if entry is None:
+            return None
+        entry.present = True
+        if st is None or entry.racy or not st.matches(entry):
             return None
         return entry
 
@@ -283,7 +298,7 @@ class FileIndex:
         stored = Stored.of(result)
         with contextlib.suppress(OSError):
             stored.point(*self._spooled(stored.data()))
-        self.entries[key] = _Entry(stat=st.packed(), sha=sha, racy=racy, result=stored)
+        self.entries[key] = _Entry(stat=st.packed(), sha=sha, racy=racy, result=stored, present=True)
         self.changed = True
         return stored
 
@@ -303,9 +318,9 @@ class FileIndex:
         spool.size = start + len(data)
         return spool, start, spool.size
 
-    def keep_only(self, keys: set[str]) -> None:
-        """Forget files that are no longer in the tree."""
-        gone = [k for k in self.entries if k not in keys]
+    def keep_present(self) -> None:
+        """Forget files that are no longer in the tree (not looked up, nor put, in this run)."""
+        gone = [k for k, e in self.entries.items() if not e.present]
         for k in gone:
             del self.entries[k]
         self.changed = self.changed or bool(gone)
@@ -392,7 +407,7 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
         prepare_cache(cache_dir)
         index = FileIndex(cache_dir, root, options, cache_key(cache_dir))
         index.load()
-    keys: list[str] = [""] * total
+    keys: dict[int, str] = {}  # of the files to read
     stats: dict[int, Stat] = {}  # of the files to read
     taken_ns = time.time_ns()  # stats are taken before any file is read
     misses: list[int] = []
@@ -402,15 +417,15 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
             tick(i)
             continue
         if index is not None:
-            keys[i] = index.file_key(item.location)
+            key = index.file_key(item.location)
             st = Stat.of(item.location)
-            entry = index.lookup(keys[i], st) if st is not None else None
+            entry = index.lookup(key, st)
             if entry is not None:
                 results[i] = (entry.sha, entry.result if lazy else entry.result.load())
                 tick(i)
                 continue
             if st is not None:
-                stats[i] = st
+                keys[i], stats[i] = key, st
         misses.append(i)
 
     if misses:
@@ -432,7 +447,7 @@ def read_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir: Pa
 
         executor.read([items[i] for i in misses], options, cache_dir, relay, take)
     if index is not None:
-        index.keep_only({k for k in keys if k})
+        index.keep_present()
         index.save()
     return [r if r is not None else ("", Extracted.failed(Kind.OTHER, ErrorKind.CRASHED)) for r in results]
 

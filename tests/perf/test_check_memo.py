@@ -113,3 +113,29 @@ def test_another_catalogue_runs_the_checks_again(tree: Path, tmp_path: Path, mon
                                cache_dir=tmp_path / "cache",
                                period=Period(start=cat.settings.period_start, end=cat.settings.period_end)))
     assert set(_runs(spies).values()) == {2}  # once per catalogue
+
+
+def test_a_checks_findings_keep_each_distinct_text_once(tree: Path, tmp_path: Path) -> None:
+    from credit_check.checks.memo import CheckMemo
+    from credit_check.model import Severity, finding
+
+    cat = load_catalogue()
+    ctx = CheckContext(catalogue=cat, period=Period(start=cat.settings.period_start, end=cat.settings.period_end),
+                       audit_date=DAY)
+    report = _audit(tree, None)
+    files = list(report.files)
+    made = [finding("D6", "red_header", Severity.ERROR, f, ("缺少红头（第1页）", "补红头"),
+                    ("no red header", "add it"), page=1, source="doc-elements") for f in files]
+    made.append(finding("D5", "x", Severity.WARNING, None, (f"另见 {files[0].path}", ""), ("see", ""),
+                        related=(files[0].path,)))
+    memo = CheckMemo(tmp_path / "cache", files, ctx, "settings")
+    memo.put("doc-elements", made, False)
+    memo.save()
+    entry = memo.memo.get(memo._key("doc-elements"))
+    assert isinstance(entry, dict)
+    assert entry["texts"].count("缺少红头（第1页）") == 1  # once, not once per finding
+    assert len(entry["texts"]) <= 12 + len({f.task for f in made}) < len(made)
+    assert all("缺少红头" not in text for text in entry["findings"])
+    again = CheckMemo(tmp_path / "cache", files, ctx, "settings").get("doc-elements")
+    assert again == made and again is not None
+    assert again[0].message is again[-2].message  # one text object, shared
