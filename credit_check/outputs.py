@@ -27,7 +27,7 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
+        with os.fdopen(fd, "wb", buffering=1 << 18) as fh:  # a report of 10,000 files is ~25 MB: 100 writes
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -307,6 +307,8 @@ class CheckMemo:
         """`value` with every string that is a known path as its position (or back)."""
         if isinstance(value, str):
             if decode:
+                if whole := _TOKEN.fullmatch(value):  # a path: the record's own text, not a copy
+                    return self.paths[int(whole.group(1))]
                 return _TOKEN.sub(lambda m: self.paths[int(m.group(1))], value)
             return f"\x00{self.position[value]}\x00" if value in self.position else value
         if isinstance(value, list):

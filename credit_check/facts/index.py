@@ -39,6 +39,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import struct
 import sys
 import time
@@ -85,19 +86,19 @@ class _Blob:
             self.fh.close()
 
 
-def _open_table(path: Path) -> tuple[Any, _Blob] | None:
+def _open_table(path: Path) -> tuple[bytes, _Blob] | None:
     """A file of the index's layout — one line of JSON (its table), then the bytes it points
-    into — opened without following a link: the parsed table and the rest, kept open; None when
-    it is missing, unreadable or its first line is not JSON."""
+    into — opened without following a link: the table's line and the rest, kept open; None when
+    it is missing or unreadable."""
     from credit_check.facts.runner import open_cached
 
     fh = open_cached(path)
     if fh is None:
         return None
     try:
-        table = json.loads(fh.readline())
+        line = fh.readline()
         base = fh.tell()
-        return table, _Blob(fh, base, os.fstat(fh.fileno()).st_size - base)
+        return line, _Blob(fh, base, os.fstat(fh.fileno()).st_size - base)
     except (OSError, ValueError):
         fh.close()
         return None
@@ -560,16 +561,31 @@ def _span_length(span: int) -> int:
     return span & ((1 << _SPAN_BITS) - 1)
 
 
+_SPAN_ITEM = re.compile(rb'"([0-9A-Za-z/_.:-]*)":\[(\d+),(\d+)\]')
+# The same without groups and never backtracking: the regex engine keeps no mark per item.
+_PLAIN = rb'"[0-9A-Za-z/_.:-]*+":\[\d++,\d++\]'
+_SPAN_TABLE = re.compile(rb"\{(?:%s(?:,%s)*+)?+\}\r?\n?" % (_PLAIN, _PLAIN))
+
+
+def _span_table(line: bytes) -> dict[str, int]:
+    """`{"key":[start,end],…}` as each key's `_span`. A table of plain keys (the digests this
+    cache names things by) is read straight from its bytes: parsed as JSON, a 10,000-file table
+    is 50,000 objects at once. Any other table is parsed as JSON."""
+    if _SPAN_TABLE.fullmatch(line):
+        return {m[1].decode("ascii"): _span(int(m[2]), int(m[3])) for m in _SPAN_ITEM.finditer(line)}
+    return {str(k): _span(int(a), int(b)) for k, (a, b) in json.loads(line).items()}
+
+
 def _load_spans(path: Path) -> tuple[dict[str, int], _Blob | None]:
     """A file of a table of spans (`{"key": [start, end], …}` on its first line) and the bytes
     they point into: each key's `_span` and the rest of the file, kept open; nothing when it is
-    missing, unreadable or damaged (a span outside the file)."""
+    missing, unreadable or damaged (not such a table, or a span outside the file)."""
     opened = _open_table(path)
     if opened is None:
         return {}, None
-    table, blob = opened
+    line, blob = opened
     try:
-        spans = {str(k): _span(int(a), int(b)) for k, (a, b) in table.items()}
+        spans = _span_table(line)
         if not all(0 <= a <= b <= blob.size for a, b in map(_unspan, spans.values())):
             raise ValueError("damaged table")
     except (ValueError, TypeError, AttributeError):
@@ -590,9 +606,10 @@ def _read_span(blob: _Blob | None, span: int | None) -> bytes | None:
 
 class Lines:
     """Texts kept per key from one audit to the next, like `Memo` (keyed name, 0600 in a 0700
-    folder, atomic, removed with the cache) but never all in memory: the table is read at once,
-    each text from the file when asked for, and the next version is written as a stream while the
-    caller goes through its keys (`writer`). Used for the JSON report's line per file."""
+    folder, atomic, removed with the cache) but never all in memory: the table is read at once
+    when first needed, each text from the file when asked for, and the next version is written as
+    a stream while the caller goes through its keys (`writer`). Used for the JSON report's line per
+    file."""
 
     def __init__(self, cache_dir: Path, name: str) -> None:
         from credit_check.facts.runner import CACHE_VERSION, cache_key
@@ -603,15 +620,19 @@ class Lines:
         self.path = cache_dir / hexname[:2] / f"{hexname}-{CACHE_VERSION}-lines{INDEX_FORMAT}.json"
         self.spans: dict[str, int] = {}  # key -> _span(start, end): one int a file, not a tuple of two
         self.blob: _Blob | None = None
-        self._load()
+        self._loaded = False  # the table is read when first needed: while the report is written
 
     def _load(self) -> None:
-        self.spans, self.blob = _load_spans(self.path)
+        if not self._loaded:
+            self._loaded = True
+            self.spans, self.blob = _load_spans(self.path)
 
     def get(self, key: str) -> bytes | None:
+        self._load()
         return _read_span(self.blob, self.spans.get(key))
 
     def writer(self) -> LinesWriter:
+        self._load()
         return LinesWriter(self)
 
 

@@ -182,3 +182,17 @@ def test_lines_of_an_unchanged_run_are_neither_copied_nor_tabled_until_one_chang
         shuffled.add(key, expected[key], unchanged=True)
     shuffled.finish()
     assert os.stat(Lines(tmp_path, "report-lines").path).st_mtime_ns == before and not shuffled.body_path.exists()
+
+
+def test_a_table_of_plain_keys_reads_as_json_would() -> None:
+    from credit_check.facts.index import _span_table, _unspan
+
+    plain = {f"{i:040x}": [i * 7, i * 7 + 5] for i in range(50)} | {"ab" * 20 + "/digest": [400, 409]}
+    line = json.dumps(plain, separators=(",", ":")).encode() + b"\n"
+    assert {k: list(_unspan(v)) for k, v in _span_table(line).items()} == plain
+    other = {'引"号': [0, 3], "a\\b": [3, 4]}  # keys only JSON reads: parsed as JSON
+    assert {k: list(_unspan(v)) for k, v in _span_table(json.dumps(other).encode()).items()} == other
+    assert _span_table(b"{}\n") == {}
+    for damaged in (b"", b'{"a":[1,2]', b'{"a":[1,2],}', b"[1]", b'{"a":[1]}'):
+        with pytest.raises((ValueError, TypeError, AttributeError)):
+            _span_table(damaged)
