@@ -99,12 +99,13 @@ def _hash(key_text: str, occurrence: int) -> str:
 
 def with_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
     """The findings, in order, each with its `fingerprint` set (unique within the list)."""
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # by the first fingerprint of a key (the finding keeps it): no table of keys
     out: list[Finding] = []
     for finding in findings:
         k = key(finding)  # once per finding: `fingerprint` would make it again
-        seen[k] = seen.get(k, 0) + 1
-        out.append(finding.model_copy(update={"fingerprint": _hash(k, seen[k])}))
+        first = _hash(k, 1)
+        n = seen[first] = seen.get(first, 0) + 1
+        out.append(finding.model_copy(update={"fingerprint": first if n == 1 else _hash(k, n)}))
     return out
 
 

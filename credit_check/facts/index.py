@@ -606,10 +606,12 @@ def _read_span(blob: _Blob | None, span: int | None) -> bytes | None:
 
 class Lines:
     """Texts kept per key from one audit to the next, like `Memo` (keyed name, 0600 in a 0700
-    folder, atomic, removed with the cache) but never all in memory: the table is read at once
-    when first needed, each text from the file when asked for, and the next version is written as
-    a stream while the caller goes through its keys (`writer`). Used for the JSON report's line per
-    file."""
+    folder, atomic, removed with the cache) but never all in memory: each text is read from the
+    file when asked for, and the next version is written as a stream while the caller goes through
+    its keys (`writer`). Used for the JSON report's line per file.
+
+    The table is read when first needed, and kept as its line while the keys are asked for in its
+    order (an unchanged tree's): the first key asked out of order makes it a dict (`spans`)."""
 
     def __init__(self, cache_dir: Path, name: str) -> None:
         from credit_check.facts.runner import CACHE_VERSION, cache_key
@@ -618,17 +620,61 @@ class Lines:
         hexname = hashlib.blake2b(name.encode(), key=cache_key(cache_dir)[:64], digest_size=32,
                                   person=b"cc-lines").hexdigest()
         self.path = cache_dir / hexname[:2] / f"{hexname}-{CACHE_VERSION}-lines{INDEX_FORMAT}.json"
-        self.spans: dict[str, int] = {}  # key -> _span(start, end): one int a file, not a tuple of two
         self.blob: _Blob | None = None
-        self._loaded = False  # the table is read when first needed: while the report is written
+        self._line: bytes | None = None  # the table's line, while no key was asked out of order
+        self._spans: dict[str, int] | None = None  # key -> _span(start, end): one int a file
+        self._cursor: Iterator[tuple[str, int]] | None = None  # `get`'s place in the table's order
+        self._loaded = False
 
     def _load(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            self.spans, self.blob = _load_spans(self.path)
+        if self._loaded:
+            return
+        self._loaded = True
+        opened = _open_table(self.path)
+        if opened is None:
+            return
+        line, blob = opened
+        try:
+            if _SPAN_TABLE.fullmatch(line):
+                self._line = line
+            else:
+                self._spans = _span_table(line)
+            if not all(0 <= a <= b <= blob.size for a, b in (_unspan(span) for _, span in self.in_order())):
+                raise ValueError("damaged table")
+        except (ValueError, TypeError, AttributeError):
+            blob.close()
+            self._line = self._spans = None
+            return
+        self.blob = blob
+
+    def in_order(self) -> Iterator[tuple[str, int]]:
+        """(key, span) of every text kept, in the file's order, without a table of them."""
+        self._load()
+        if self._line is not None:
+            return ((m[1].decode("ascii"), _span(int(m[2]), int(m[3]))) for m in _SPAN_ITEM.finditer(self._line))
+        return iter(self.spans.items())
+
+    @property
+    def spans(self) -> dict[str, int]:
+        """The table as a dict (made from the line the first time it is needed)."""
+        self._load()
+        if self._spans is None:
+            self._spans = dict(self.in_order()) if self._line is not None else {}
+            self._line = self._cursor = None
+        return self._spans
+
+    def count(self) -> int:
+        self._load()
+        return sum(1 for _ in self.in_order()) if self._spans is None else len(self._spans)
 
     def get(self, key: str) -> bytes | None:
         self._load()
+        if self._line is not None:
+            if self._cursor is None:
+                self._cursor = self.in_order()
+            following = next(self._cursor, None)
+            if following is not None and following[0] == key:
+                return _read_span(self.blob, following[1])
         return _read_span(self.blob, self.spans.get(key))
 
     def writer(self) -> LinesWriter:
@@ -649,7 +695,7 @@ class LinesWriter:
         self.same = True  # every text so far was read back from the kept file
         self.body: BinaryIO | None = None
         self.body_path = lines.path.with_name(f".{lines.path.name}.{os.getpid()}.body.tmp")
-        self._kept_keys = iter(lines.spans)  # the kept file's keys, in its order
+        self._kept_keys = (key for key, _ in lines.in_order())  # the kept file's keys, in its order
         self._following = 0  # how many keys so far were the kept file's first ones; -1 once one was not
 
     def add(self, key: str, data: bytes, *, unchanged: bool) -> None:
@@ -667,7 +713,7 @@ class LinesWriter:
         following, self._following = self._following, -1
         if self.lines is None:
             return
-        for key, span in list(itertools.islice(self.lines.spans.items(), following)):
+        for key, span in itertools.islice(self.lines.in_order(), following):
             if self.lines is None:
                 return
             data = _read_span(self.lines.blob, span)
@@ -700,7 +746,7 @@ class LinesWriter:
     def finish(self) -> None:
         from credit_check.facts.runner import write_private_stream
 
-        if self.lines is not None and self._following == len(self.lines.spans):
+        if self.lines is not None and self._following == self.lines.count():
             self.abort()  # every kept key, in order, and nothing else
             return
         if self._following >= 0:

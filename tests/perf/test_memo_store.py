@@ -196,3 +196,19 @@ def test_a_table_of_plain_keys_reads_as_json_would() -> None:
     for damaged in (b"", b'{"a":[1,2]', b'{"a":[1,2],}', b"[1]", b'{"a":[1]}'):
         with pytest.raises((ValueError, TypeError, AttributeError)):
             _span_table(damaged)
+
+
+def test_lines_asked_in_their_order_are_never_tabled(tmp_path: Path) -> None:
+    texts = {f"{i:040x}": f"第{i}行".encode() for i in range(100)}
+    writer = Lines(tmp_path, "report-lines").writer()
+    for key, text in texts.items():
+        writer.add(key, text, unchanged=False)
+    writer.finish()
+    lines = Lines(tmp_path, "report-lines")
+    assert [lines.get(k) for k in texts] == list(texts.values())
+    assert lines._spans is None and lines.count() == 100  # read along the table's line
+    assert lines.get(f"{7:040x}") == "第7行".encode() and lines._spans is not None  # out of order: a dict
+    assert lines.get(f"{99:040x}") == "第99行".encode() and lines.get("f" * 40) is None and lines.count() == 100
+    damaged = Lines(tmp_path, "report-lines")
+    damaged.path.write_bytes(damaged.path.read_bytes().replace(b":[0,", b":[0,9999", 1))  # a span past the end
+    assert Lines(tmp_path, "report-lines").get(f"{0:040x}") is None and Lines(tmp_path, "report-lines").count() == 0
