@@ -204,26 +204,26 @@ def _boilerplate(docs: list[_Doc]) -> np.ndarray:
     return np.unique(np.concatenate(common))
 
 
-FREQUENT_BLOCK = 1 << 18  # passages counted at a time when finding the frequent ones (~2 MB)
+FREQUENT_BLOCK = 1 << 16  # passages counted at a time when finding the frequent ones (~0.5 MB)
 
 
 def _frequent(groups: list[np.ndarray], least: int) -> np.ndarray:
     """Passages found in at least `least` of the groups (each group's passages sorted and unique).
-    Counted one range of values at a time, so the working arrays stay ~`FREQUENT_BLOCK` passages
-    long whatever the size of the tree (every group's slice of a range is a view, not a copy)."""
+    Counted one range of values at a time, so the working arrays (the range's passages, sorted,
+    and their counts: ~6 copies) stay ~`FREQUENT_BLOCK` passages long whatever the size of the
+    tree; every group's slice of a range is a view, not a copy. The answer does not depend on the
+    block size: each value is counted in the one range it falls in."""
     if len(groups) < least:
         return np.zeros(0, dtype=np.uint64)
     total = sum(len(g) for g in groups)
     parts = max(1, -(-total // FREQUENT_BLOCK))
-    edges = [np.uint64(0)] + [np.uint64((k << 64) // parts) for k in range(1, parts)]
+    edges = np.array([(k << 64) // parts for k in range(1, parts)], dtype=np.uint64)
+    cuts = np.array([np.searchsorted(g, edges, "left") for g in groups]).reshape(len(groups), parts - 1)
     found = []
     for k in range(parts):
-        pieces = []
-        for g in groups:
-            a = int(np.searchsorted(g, edges[k], "left"))
-            b = int(np.searchsorted(g, edges[k + 1], "left")) if k + 1 < parts else len(g)
-            if a < b:
-                pieces.append(g[a:b])
+        starts = cuts[:, k - 1] if k else np.zeros(len(groups), dtype=np.intp)
+        ends = cuts[:, k] if k + 1 < parts else np.array([len(g) for g in groups])
+        pieces = [g[a:b] for g, a, b in zip(groups, starts.tolist(), ends.tolist(), strict=True) if a < b]
         if len(pieces) >= least:
             values, counts = np.unique(np.concatenate(pieces), return_counts=True)
             found.append(values[counts >= least])

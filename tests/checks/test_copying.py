@@ -138,6 +138,7 @@ def test_frequent_passages_counted_a_range_at_a_time(monkeypatch: pytest.MonkeyP
               for _ in range(25)]
     groups.append(np.array([0, 2**64 - 1], dtype=np.uint64))  # the ends of the range
     groups.append(np.array([0, 2**64 - 1], dtype=np.uint64))
+    groups.append(np.zeros(0, dtype=np.uint64))  # a document whose passages were all removed
     values, counts = np.unique(np.concatenate(groups), return_counts=True)
     for least in (2, 3, 9):
         expected = values[counts >= least]
