@@ -43,7 +43,7 @@ import re
 import struct
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -576,6 +576,11 @@ def _span_table(line: bytes) -> dict[str, int]:
     return {str(k): _span(int(a), int(b)) for k, (a, b) in json.loads(line).items()}
 
 
+def _inside(spans: Iterable[int], blob: _Blob) -> bool:
+    """Whether every span points inside `blob` (a damaged table does not)."""
+    return all(0 <= a <= b <= blob.size for a, b in map(_unspan, spans))
+
+
 def _load_spans(path: Path) -> tuple[dict[str, int], _Blob | None]:
     """A file of a table of spans (`{"key": [start, end], …}` on its first line) and the bytes
     they point into: each key's `_span` and the rest of the file, kept open; nothing when it is
@@ -586,7 +591,7 @@ def _load_spans(path: Path) -> tuple[dict[str, int], _Blob | None]:
     line, blob = opened
     try:
         spans = _span_table(line)
-        if not all(0 <= a <= b <= blob.size for a, b in map(_unspan, spans.values())):
+        if not _inside(spans.values(), blob):
             raise ValueError("damaged table")
     except (ValueError, TypeError, AttributeError):
         blob.close()
@@ -639,7 +644,7 @@ class Lines:
                 self._line = line
             else:
                 self._spans = _span_table(line)
-            if not all(0 <= a <= b <= blob.size for a, b in (_unspan(span) for _, span in self.in_order())):
+            if not _inside((span for _, span in self.in_order()), blob):
                 raise ValueError("damaged table")
         except (ValueError, TypeError, AttributeError):
             blob.close()

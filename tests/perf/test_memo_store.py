@@ -115,12 +115,17 @@ def test_where_an_open_file_cannot_be_replaced_the_kept_values_are_read_first(
     assert set(again.spans) == {"k4", "k8"} and again.get("k4") == VALUES["k4"] and again.get("k8") == "八"
 
 
-def test_lines_written_as_a_stream_are_read_back_one_at_a_time(tmp_path: Path) -> None:
-    texts = {f"{i:040x}": f'{{"path":"第{i}个","n":{i}}}'.encode() * (i % 3 + 1) for i in range(2500)}
+def _keep_lines(tmp_path: Path, texts: dict[str, bytes]) -> None:
+    """`texts` kept as the report lines of a first audit."""
     writer = Lines(tmp_path, "report-lines").writer()
     for key, text in texts.items():
         writer.add(key, text, unchanged=False)
     writer.finish()
+
+
+def test_lines_written_as_a_stream_are_read_back_one_at_a_time(tmp_path: Path) -> None:
+    texts = {f"{i:040x}": f'{{"path":"第{i}个","n":{i}}}'.encode() * (i % 3 + 1) for i in range(2500)}
+    _keep_lines(tmp_path, texts)
     lines = Lines(tmp_path, "report-lines")
     head, _, body = lines.path.read_bytes().partition(b"\n")
     table = json.loads(head)  # the table streamed a thousand keys at a time is one JSON object
@@ -141,10 +146,7 @@ def test_lines_written_as_a_stream_are_read_back_one_at_a_time(tmp_path: Path) -
 
 def test_lines_of_an_unchanged_run_are_neither_copied_nor_tabled_until_one_changes(tmp_path: Path) -> None:
     texts = {f"{i:040x}": f'{{"path":"第{i}个"}}'.encode() for i in range(300)}
-    first = Lines(tmp_path, "report-lines").writer()
-    for key, text in texts.items():
-        first.add(key, text, unchanged=False)
-    first.finish()
+    _keep_lines(tmp_path, texts)
 
     def table_and_texts() -> dict[str, bytes]:
         lines = Lines(tmp_path, "report-lines")
@@ -200,10 +202,7 @@ def test_a_table_of_plain_keys_reads_as_json_would() -> None:
 
 def test_lines_asked_in_their_order_are_never_tabled(tmp_path: Path) -> None:
     texts = {f"{i:040x}": f"第{i}行".encode() for i in range(100)}
-    writer = Lines(tmp_path, "report-lines").writer()
-    for key, text in texts.items():
-        writer.add(key, text, unchanged=False)
-    writer.finish()
+    _keep_lines(tmp_path, texts)
     lines = Lines(tmp_path, "report-lines")
     assert [lines.get(k) for k in texts] == list(texts.values())
     assert lines._spans is None and lines.count() == 100  # read along the table's line
