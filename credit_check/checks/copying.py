@@ -68,6 +68,7 @@ from credit_check.catalogue.models import Material
 from credit_check.classify import materials
 from credit_check.model import EvidenceFile, Finding, Kind, Severity
 from credit_check.pii import mask_text
+from credit_check.spool import ArraySpool
 from credit_check.textsim import candidate_pairs, coverage, minhash, normalise, shared_passage, shingles
 
 if TYPE_CHECKING:
@@ -87,13 +88,27 @@ _NUMBERS = re.compile(r"\d+")
 
 @dataclass
 class _Doc:
+    """A document compared: its passages are kept in `spool` (read back when looked at), so the
+    check holds one document's passages at a time, not the tree's."""
+
     file: EvidenceFile
-    shingles: np.ndarray
+    spool: ArraySpool
+    ref: int  # its passages in `spool`
     template: bool = False
     total: int = 0  # passages before boilerplate was removed
 
-    def __post_init__(self) -> None:
-        self.total = self.total or len(self.shingles)
+    @property
+    def shingles(self) -> np.ndarray:
+        """Its passages (sorted, unique), read from the spool."""
+        return self.spool.get(self.ref)
+
+    @property
+    def count(self) -> int:
+        return self.spool.sizes[self.ref]
+
+    def keep(self, shingles: np.ndarray) -> None:
+        """Its passages are `shingles` from now on."""
+        self.spool.replace(self.ref, shingles)
 
     @property
     def norm(self) -> str:
@@ -111,18 +126,25 @@ def _shares_template(f: EvidenceFile, ctx: CheckContext) -> bool:
     return flag
 
 
-def _docs(files: Sequence[EvidenceFile], ctx: CheckContext | None) -> list[_Doc]:
+def _docs(files: Sequence[EvidenceFile], ctx: CheckContext | None, spool: ArraySpool,
+          catalogue: np.ndarray | None = None) -> list[_Doc]:
+    """The documents long enough to judge, their passages put in `spool` (without those of
+    `catalogue`, the catalogue's own wording)."""
     docs = []
     for f in files:
         if not f.pages or (ctx is not None and f.kind is not Kind.DOCUMENT):
             continue  # photos and screenshots: their OCR text is stamps and site navigation
         norm = normalise(f.text)
         if len(norm) >= MIN_CHARS:
-            docs.append(_Doc(f, shingles(norm), ctx is not None and _shares_template(f, ctx)))
+            passages = shingles(norm)
+            total = len(passages)
+            if catalogue is not None and len(catalogue):
+                passages = np.setdiff1d(passages, catalogue, assume_unique=True)
+            docs.append(_Doc(f, spool, spool.add(passages), ctx is not None and _shares_template(f, ctx), total))
     return docs
 
 
-def _strip_templates(docs: list[_Doc]) -> list[_Doc]:
+def _strip_templates(docs: list[_Doc], spool: ArraySpool) -> list[_Doc]:
     groups: dict[str | None, list[_Doc]] = defaultdict(list)
     for d in docs:
         if d.template:
@@ -130,11 +152,10 @@ def _strip_templates(docs: list[_Doc]) -> list[_Doc]:
     for group in groups.values():
         if len(group) < 2:
             continue
-        values, counts = np.unique(np.concatenate([d.shingles for d in group]), return_counts=True)
-        common = values[counts >= max(2, (len(group) + 1) // 2)]
+        common = _frequent(spool, [d.ref for d in group], max(2, (len(group) + 1) // 2))
         for d in group:
-            d.shingles = np.setdiff1d(d.shingles, common, assume_unique=True)
-    return [d for d in docs if len(d.shingles) >= MIN_SHINGLES]
+            d.keep(np.setdiff1d(d.shingles, common, assume_unique=True))
+    return [d for d in docs if d.count >= MIN_SHINGLES]
 
 
 BOILERPLATE_DOCS = 3  # a passage in this many otherwise different documents of one task is boilerplate
@@ -157,23 +178,21 @@ def _catalogue_passages(ctx: CheckContext) -> np.ndarray:
     return np.unique(np.concatenate([shingles(normalise(t)) for t in texts] or [np.zeros(0, np.uint64)]))
 
 
-def _strip_boilerplate(docs: list[_Doc], catalogue: np.ndarray) -> None:
-    """Remove the catalogue's wording, then boilerplate: passages found in at least
-    `BOILERPLATE_DOCS` documents of one task, or in that many and at least `BOILERPLATE_SHARE` of
-    all documents of the tree. Near-copies count once (four copies of one record do not make its
-    text boilerplate); removing passages never makes two copies less alike, only shorter."""
-    for d in docs:
-        if len(catalogue):
-            d.shingles = np.setdiff1d(d.shingles, catalogue, assume_unique=True)
+def _strip_boilerplate(docs: list[_Doc], spool: ArraySpool) -> None:
+    """Remove boilerplate (the catalogue's wording is gone already, `_docs`): passages found in at
+    least `BOILERPLATE_DOCS` documents of one task, or in that many and at least
+    `BOILERPLATE_SHARE` of all documents of the tree. Near-copies count once (four copies of one
+    record do not make its text boilerplate); removing passages never makes two copies less
+    alike, only shorter."""
     if len(docs) < BOILERPLATE_DOCS:
         return
-    removed = _boilerplate(docs)
-    if len(removed):  # the arrays counted are gone: each document's old array dies as it is replaced
+    removed = _boilerplate(docs, spool)
+    if len(removed):
         for d in docs:
-            d.shingles = np.setdiff1d(d.shingles, removed, assume_unique=True)
+            d.keep(np.setdiff1d(d.shingles, removed, assume_unique=True))
 
 
-def _boilerplate(docs: list[_Doc]) -> np.ndarray:
+def _boilerplate(docs: list[_Doc], spool: ArraySpool) -> np.ndarray:
     """The boilerplate passages of `docs` (see `_strip_boilerplate`), sorted and unique."""
     sigs = [minhash(d.shingles) for d in docs]
     parent = list(range(len(docs)))
@@ -191,40 +210,42 @@ def _boilerplate(docs: list[_Doc]) -> np.ndarray:
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(docs)):
         clusters[root(i)].append(i)
-    tasks: dict[str | None, list[np.ndarray]] = defaultdict(list)
-    everywhere: list[np.ndarray] = []
+    tasks: dict[str | None, list[int]] = defaultdict(list)
+    everywhere: list[int] = []  # each cluster's passages in the spool
     for members in clusters.values():
-        passages = (docs[members[0]].shingles if len(members) == 1  # sorted and unique already
-                    else np.unique(np.concatenate([docs[i].shingles for i in members])))
+        passages = (docs[members[0]].ref if len(members) == 1  # sorted and unique already
+                    else spool.add(np.unique(np.concatenate([docs[i].shingles for i in members]))))
         everywhere.append(passages)
         for task in {docs[i].file.task for i in members}:
             tasks[task].append(passages)
-    common = [_frequent(everywhere, max(BOILERPLATE_DOCS, math.ceil(BOILERPLATE_SHARE * len(everywhere))))]
-    common += [_frequent(group, BOILERPLATE_DOCS) for group in tasks.values() if len(group) >= BOILERPLATE_DOCS]
+    common = [_frequent(spool, everywhere, max(BOILERPLATE_DOCS, math.ceil(BOILERPLATE_SHARE * len(everywhere))))]
+    common += [_frequent(spool, group, BOILERPLATE_DOCS) for group in tasks.values() if len(group) >= BOILERPLATE_DOCS]
     return np.unique(np.concatenate(common))
 
 
 FREQUENT_BLOCK = 1 << 16  # passages counted at a time when finding the frequent ones (~0.5 MB)
 
 
-def _frequent(groups: list[np.ndarray], least: int) -> np.ndarray:
-    """Passages found in at least `least` of the groups (each group's passages sorted and unique).
-    Counted one range of values at a time, so the working arrays (the range's passages, sorted,
-    and their counts: ~6 copies) stay ~`FREQUENT_BLOCK` passages long whatever the size of the
-    tree; every group's slice of a range is a view, not a copy. The answer does not depend on the
-    block size: each value is counted in the one range it falls in."""
+def _frequent(spool: ArraySpool, groups: Sequence[int], least: int) -> np.ndarray:
+    """Passages found in at least `least` of the groups (arrays of `spool`, each sorted and
+    unique). Counted one range of values at a time, so the working arrays (the range's passages
+    of every group, read from the spool, sorted, and their counts: ~6 copies) stay
+    ~`FREQUENT_BLOCK` passages long whatever the size of the tree. Each group is read once whole
+    to find where the ranges start in it, then one range at a time. The answer does not depend on
+    the block size: each value is counted in the one range it falls in."""
     if len(groups) < least:
         return np.zeros(0, dtype=np.uint64)
-    total = sum(len(g) for g in groups)
-    parts = max(1, -(-total // FREQUENT_BLOCK))
+    sizes = [spool.sizes[g] for g in groups]
+    parts = max(1, -(-sum(sizes) // FREQUENT_BLOCK))
     edges = np.array([(k << 64) // parts for k in range(1, parts)], dtype=np.uint64)
-    cuts = np.array([np.searchsorted(g, edges, "left") for g in groups]).reshape(len(groups), parts - 1)
+    cuts = (np.array([np.searchsorted(spool.get(g), edges, "left") for g in groups]).reshape(len(groups), parts - 1)
+            if parts > 1 else np.zeros((len(groups), 0), dtype=np.intp))
     found = []
     for k in range(parts):
-        starts = cuts[:, k - 1] if k else np.zeros(len(groups), dtype=np.intp)
-        ends = cuts[:, k] if k + 1 < parts else np.array([len(g) for g in groups])
-        pieces = [g[a:b] for g, a, b in zip(groups, starts.tolist(), ends.tolist(), strict=True) if a < b]
-        if len(pieces) >= least:
+        starts = cuts[:, k - 1].tolist() if k else [0] * len(groups)
+        ends = cuts[:, k].tolist() if k + 1 < parts else sizes
+        if sum(a < b for a, b in zip(starts, ends, strict=True)) >= least:
+            pieces = [spool.part(g, a, b) for g, a, b in zip(groups, starts, ends, strict=True) if a < b]
             values, counts = np.unique(np.concatenate(pieces), return_counts=True)
             found.append(values[counts >= least])
     return np.asarray(np.concatenate(found) if found else np.zeros(0), dtype=np.uint64)
@@ -292,9 +313,9 @@ def same_document(a: EvidenceFile, b: EvidenceFile) -> bool:
 def _evidence(sim: float, a: _Doc, b: _Doc) -> dict[str, str | int | float | bool]:
     out: dict[str, str | int | float | bool] = {
         "similarity": round(sim, 3),
-        "substance_passages_a": len(a.shingles), "substance_passages_b": len(b.shingles),
-        "boilerplate_removed_a": round(1 - len(a.shingles) / max(1, a.total), 3),
-        "boilerplate_removed_b": round(1 - len(b.shingles) / max(1, b.total), 3),
+        "substance_passages_a": a.count, "substance_passages_b": b.count,
+        "boilerplate_removed_a": round(1 - a.count / max(1, a.total), 3),
+        "boilerplate_removed_b": round(1 - b.count / max(1, b.total), 3),
         "numbers_agree": same_document(a.file, b.file)}
     if a.file.date is not None:
         out["date_a"] = a.file.date.isoformat()
@@ -309,11 +330,12 @@ def _pairs(docs: list[_Doc], threshold: float) -> Iterator[Finding]:
         a, b = docs[i], docs[j]
         if _related(a.file, b.file):
             continue
-        inter = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
+        shingles_a, shingles_b = a.shingles, b.shingles
+        inter = len(np.intersect1d(shingles_a, shingles_b, assume_unique=True))
         least = min(threshold, SIMILAR_RECORDS) if _one_series(a.file, b.file) else threshold
-        if inter < least ** textsim.SHINGLE * min(len(a.shingles), len(b.shingles)) * 0.5:
+        if inter < least ** textsim.SHINGLE * min(len(shingles_a), len(shingles_b)) * 0.5:
             continue  # far too few shared passages for the texts to be that much alike
-        sim = min(coverage(a.norm, a.shingles, b.shingles), coverage(b.norm, b.shingles, a.shingles))
+        sim = min(coverage(a.norm, shingles_a, shingles_b), coverage(b.norm, shingles_b, shingles_a))
         if sim >= threshold or (sim >= SIMILAR_RECORDS and _one_series(a.file, b.file)):
             first, second = sorted((a, b), key=lambda d: d.file.path)
             found.append((sim, first, second))
@@ -375,21 +397,24 @@ def _external(docs: list[_Doc], refs: list[_Doc], threshold: float) -> Iterator[
     if not refs:
         return
     values = np.concatenate([r.shingles for r in refs])
-    owners = np.concatenate([np.full(len(r.shingles), k) for k, r in enumerate(refs)])
+    owners = np.concatenate([np.full(r.count, k) for k, r in enumerate(refs)])
     order = np.argsort(values, kind="stable")
     values, owners = values[order], owners[order]
     for d in docs:
         if d.template:
             continue  # a model text copied into a signed letter is the point of a template
-        sample = d.shingles[:SAMPLE]  # sorted: the smallest hashes, a uniform random sample
+        sample = d.spool.part(d.ref, 0, SAMPLE)  # sorted: the smallest hashes, a uniform random sample
         lo, hi = np.searchsorted(values, sample, "left"), np.searchsorted(values, sample, "right")
         hits = np.concatenate([np.unique(owners[x:y]) for x, y in zip(lo, hi, strict=True)] or [np.zeros(0, int)])
         counts = np.bincount(hits.astype(np.int64), minlength=len(refs))
         best, best_k = 0.0, -1
-        for k in np.flatnonzero(counts >= threshold ** textsim.SHINGLE * 0.5 * len(sample)):
-            share = coverage(d.norm, d.shingles, refs[int(k)].shingles)
-            if share > best:
-                best, best_k = share, int(k)
+        likely = np.flatnonzero(counts >= threshold ** textsim.SHINGLE * 0.5 * len(sample))
+        if len(likely):
+            own = d.shingles
+            for k in likely:
+                share = coverage(d.norm, own, refs[int(k)].shingles)
+                if share > best:
+                    best, best_k = share, int(k)
         if best >= threshold:
             ref = refs[best_k]
             passage = mask_text(shared_passage(d.norm, ref.norm))
@@ -404,8 +429,9 @@ def _external(docs: list[_Doc], refs: list[_Doc], threshold: float) -> Iterator[
 
 def check(files: Sequence[EvidenceFile], ctx: CheckContext) -> Iterator[Finding]:
     threshold = ctx.catalogue.settings.similarity_threshold
-    docs = _docs(files, ctx)
-    _strip_boilerplate(docs, _catalogue_passages(ctx))
-    docs = _strip_templates(docs)
-    yield from _pairs(docs, threshold)
-    yield from _external(docs, _docs(ctx.reference, None), threshold)
+    with ArraySpool() as spool:
+        docs = _docs(files, ctx, spool, _catalogue_passages(ctx))
+        _strip_boilerplate(docs, spool)
+        docs = _strip_templates(docs, spool)
+        yield from _pairs(docs, threshold)
+        yield from _external(docs, _docs(ctx.reference, None, spool), threshold)

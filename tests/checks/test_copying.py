@@ -7,6 +7,7 @@ import pytest
 
 from credit_check.checks import copying
 from credit_check.model import EvidenceFile, Finding, Severity
+from credit_check.spool import ArraySpool
 from tests.builders.sheets import check_context, chinese_text, doc_file, edit_text
 
 
@@ -140,8 +141,37 @@ def test_frequent_passages_counted_a_range_at_a_time(monkeypatch: pytest.MonkeyP
     groups.append(np.array([0, 2**64 - 1], dtype=np.uint64))
     groups.append(np.zeros(0, dtype=np.uint64))  # a document whose passages were all removed
     values, counts = np.unique(np.concatenate(groups), return_counts=True)
-    for least in (2, 3, 9):
-        expected = values[counts >= least]
-        assert len(expected) > 0
-        assert np.array_equal(copying._frequent(groups, least), expected)
-    assert len(copying._frequent(groups[:2], 3)) == 0
+    with ArraySpool() as spool:
+        refs = [spool.add(g) for g in groups]
+        for least in (2, 3, 9):
+            expected = values[counts >= least]
+            assert len(expected) > 0
+            assert np.array_equal(copying._frequent(spool, refs, least), expected)
+        assert len(copying._frequent(spool, refs[:2], 3)) == 0
+
+
+def test_findings_do_not_depend_on_where_the_passages_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check keeps every document's passages in a temporary file (`credit_check.spool`); when
+    none can be made they stay in memory, and the findings are the same."""
+    import tempfile
+
+    rng = random.Random(12)
+    opening = chinese_text(rng, 200)  # boilerplate: in every document
+    model = chinese_text(rng, 1200)
+    files = [doc_file(f"{t}/{i}/记录.docx", [opening + chinese_text(rng, 600)], task=t)
+             for i, t in enumerate(["1.2", "2.1", "3.1", "4.2", "5.3"] * 3)]
+    body = opening + chinese_text(rng, 900)
+    files += [doc_file("1.4/第一季度/会议纪要.docx", [f"2024年3月15日\n{body}"], task="1.4"),
+              doc_file("5.1/宣传月/总结.docx", [f"2024年6月14日\n{body}"], task="5.1")]
+    files += [doc_file(f"4.1/承诺书/企业{i}/承诺书.pdf", [t], task="4.1") for i, t in enumerate(_letters(5, model, rng))]
+    article = chinese_text(rng, 3000)
+    files.append(doc_file("5.3/一把手谈信用.docx", [article[500:1500]], task="5.3"))
+    reference = [doc_file("外县/文章.pdf", [article], task=None)]
+    in_file = run(files, reference)
+    assert {f.check for f in in_file} == {"copied", "copied-external"}
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(30, "read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    assert run(files, reference) == in_file
