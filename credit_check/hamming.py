@@ -24,9 +24,11 @@ import numpy as np
 
 BITS = 64
 BRUTE_PAIRS = 4_000_000  # below this many query × target pairs, compare them all (faster than an index)
-TABLE_BITS = 22  # chunks up to this wide are indexed by a table of bucket starts, wider ones by sorting
+BRUTE_BLOCK = 262_144  # pairs compared at a time when comparing them all
+TABLE_BITS = 20  # chunks up to this wide are indexed by a table of bucket starts (≤ 4 MB), wider ones by sorting
 QUERY_BLOCK = 262_144  # queries looked up at a time
-CANDIDATE_BLOCK = 65_536  # candidates compared at a time (bounds the candidate arrays: ~4 MB)
+CANDIDATE_BLOCK = 32_768  # candidates compared at a time (bounds the candidate arrays: ~2 MB)
+KEY_BLOCK = 16_384  # targets keyed and placed in their buckets at a time (bounds the temporaries: ~0.5 MB)
 
 _BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
@@ -60,25 +62,44 @@ def _chunks(m: int) -> list[tuple[int, int]]:
     return list(zip(shifts, widths, strict=True))
 
 
+# What the steps of a search cost, in nanoseconds (numpy 2 on a 2-core x86 machine, a 10,000- and a
+# 20,000-file tree's photo hashes): a lookup in a table of bucket starts that fits the CPU's cache
+# (up to `SMALL_TABLE_BITS` wide), in a larger one, one halving step of a binary search in sorted
+# keys (two searches a lookup), a candidate compared, a target indexed, a pair compared directly.
+SMALL_TABLE_BITS = 18
+NS_LOOKUP, NS_LOOKUP_LARGE, NS_SEARCH_STEP, NS_CANDIDATE, NS_TARGET, NS_PAIR = 5, 30, 10, 25, 10, 2
+
+
+def _lookup_ns(width: int, n_targets: int) -> float:
+    if width <= SMALL_TABLE_BITS:
+        return NS_LOOKUP
+    if width <= TABLE_BITS:
+        return NS_LOOKUP_LARGE
+    return 2 * NS_SEARCH_STEP * max(1.0, math.log2(max(2, n_targets)))
+
+
 def _plan(n_queries: int, n_targets: int, max_distance: int) -> int | None:
-    """The number of chunks that makes the index cheapest, or None when comparing all pairs is."""
+    """The number of chunks that makes the index cheapest, or None when comparing all pairs is.
+    The cost counts the lookups (a table of bucket starts for chunks up to `TABLE_BITS` wide, a
+    binary search for wider ones: ~20 times dearer on a tree's photos), the candidates they find
+    and the indexing of the targets."""
     if max_distance >= BITS // 2 or n_queries * n_targets <= BRUTE_PAIRS:
         return None
     best: tuple[float, int] | None = None
     for m in range(1, min(max_distance + 1, 16) + 1):
         radius = max_distance // m
         lookups = 0.0
-        candidates = 0.0
+        cost = 0.0
         for _, width in _chunks(m):
             flips = sum(math.comb(width, k) for k in range(radius + 1))
             lookups += flips * n_queries
-            candidates += flips * n_queries * n_targets / 2.0 ** width
+            cost += flips * n_queries * (_lookup_ns(width, n_targets) + NS_CANDIDATE * n_targets / 2.0 ** width)
+            cost += NS_TARGET * n_targets + (2.0 ** width if width <= TABLE_BITS else 0.0)
         if lookups > 5e10:
             continue
-        cost = 4 * lookups + 6 * candidates + 2 * m * n_targets
         if best is None or cost < best[0]:
             best = (cost, m)
-    if best is None or best[0] > 6 * n_queries * n_targets:
+    if best is None or best[0] > NS_PAIR * n_queries * n_targets:
         return None
     return best[1]
 
@@ -140,8 +161,9 @@ def _empty() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
 
 
-def _brute(q: np.ndarray, t: np.ndarray, max_distance: int,
-           block: int = 1024) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _brute(q: np.ndarray, t: np.ndarray, max_distance: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Every query compared with every target, `BRUTE_BLOCK` pairs at a time (~2 MB a working array)."""
+    block = max(1, BRUTE_BLOCK // max(1, len(t)))
     for start in range(0, len(q), block):
         dist = popcount(q[start:start + block, None] ^ t[None, :])
         rows, cols = np.nonzero(dist <= max_distance)
@@ -153,24 +175,22 @@ def _indexed(q: np.ndarray, t: np.ndarray, max_distance: int,
     radius = max_distance // m
     earlier: list[np.uint64] = []  # the chunks searched before: a pair within `radius` in one was found there
     for shift, width in _chunks(m):
-        mask = np.uint64((1 << width) - 1)
         key_type = np.int32 if width < 32 else np.int64  # a chunk's key: half the memory when it fits
-        t_key = ((t >> np.uint64(shift)) & mask).astype(key_type)
-        order = np.argsort(t_key, kind="stable")
-        if len(t) < 2**31:
-            order = order.astype(np.int32)  # half the memory: the chunk's working set is three of these
         sorted_key: np.ndarray = np.zeros(0, key_type)
         starts = None
         if width <= TABLE_BITS:  # the table answers every lookup: the sorted keys are not needed
-            starts = np.zeros((1 << width) + 1, dtype=np.int64)
-            np.cumsum(np.bincount(t_key, minlength=1 << width), out=starts[1:])
+            order, starts = _buckets(t, shift, width)
         else:
+            t_key = _keys(t, shift, width)
+            order = np.argsort(t_key, kind="stable")
+            if len(t) < 2**31:
+                order = order.astype(np.int32)  # half the memory
             sorted_key = t_key[order]
-        del t_key
+            del t_key
         flips = _flips(width, radius)
         for begin in range(0, len(q), QUERY_BLOCK):
             block = q[begin:begin + QUERY_BLOCK]
-            q_key = ((block >> np.uint64(shift)) & mask).astype(key_type)
+            q_key = _keys(block, shift, width)
             for flip in flips.tolist():
                 probe = q_key ^ flip
                 if starts is not None:
@@ -182,7 +202,7 @@ def _indexed(q: np.ndarray, t: np.ndarray, max_distance: int,
                 hit = np.flatnonzero(counts)
                 if len(hit) == 0:
                     continue
-                lo, counts = lo[hit], counts[hit]
+                lo, counts = lo[hit].astype(np.int64), counts[hit].astype(np.int64)  # the table may be int32
                 ends = np.cumsum(counts)
                 # the candidates expanded CANDIDATE_BLOCK at a time (whole queries): memory stays
                 # bounded however crowded the buckets are
@@ -193,6 +213,47 @@ def _indexed(q: np.ndarray, t: np.ndarray, max_distance: int,
                     yield from _expand(block, t, order, hit[a:b], lo[a:b], counts[a:b], max_distance, begin,
                                        earlier, radius)
         earlier.append(np.uint64(((1 << width) - 1) << shift))
+        del order, starts, sorted_key  # before the next chunk's are made
+
+
+def _keys(values: np.ndarray, shift: int, width: int) -> np.ndarray:
+    """The chunk (`width` bits from bit `shift`) of each value, as int32 when it fits: computed
+    `KEY_BLOCK` values at a time, so no full-length uint64 temporaries are made."""
+    mask = np.uint64((1 << width) - 1)
+    out = np.empty(len(values), dtype=np.int32 if width < 32 else np.int64)
+    for start in range(0, len(values), KEY_BLOCK):
+        part = values[start:start + KEY_BLOCK] >> np.uint64(shift)
+        part &= mask
+        out[start:start + KEY_BLOCK] = part
+    return out
+
+
+def _buckets(t: np.ndarray, shift: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(order, starts) of the targets by their chunk: `order` lists the targets bucket by bucket,
+    each bucket in target order (what a stable sort of the keys gives), and bucket `k` is
+    `order[starts[k]:starts[k + 1]]`. A counting sort made `KEY_BLOCK` targets at a time, in
+    int32 when the targets are fewer than 2**31: the chunk's working set is the order and the
+    table, not a key, a sort and its int64 indices for every target."""
+    index_type = np.int32 if len(t) < 2**31 else np.int64
+    counts = np.zeros(1 << width, dtype=np.int64)
+    for start in range(0, len(t), KEY_BLOCK):
+        keys, n = np.unique(_keys(t[start:start + KEY_BLOCK], shift, width), return_counts=True)
+        counts[keys] += n
+    starts = np.zeros((1 << width) + 1, dtype=index_type)
+    np.cumsum(counts, out=starts[1:])
+    del counts
+    cursor = starts[:-1].copy()  # where the next target of each bucket goes
+    order = np.empty(len(t), dtype=index_type)
+    for start in range(0, len(t), KEY_BLOCK):
+        keys = _keys(t[start:start + KEY_BLOCK], shift, width)
+        local = np.argsort(keys, kind="stable")
+        ordered = keys[local]
+        heads = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        runs = np.diff(np.r_[heads, len(ordered)])
+        rank = np.arange(len(ordered)) - np.repeat(heads, runs)  # place within its bucket in this block
+        order[cursor[ordered] + rank] = local + start
+        cursor[ordered[heads]] += runs.astype(index_type)
+    return order, starts
 
 
 def _expand(block: np.ndarray, t: np.ndarray, order: np.ndarray, hit: np.ndarray, lo: np.ndarray,

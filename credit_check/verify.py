@@ -60,7 +60,7 @@ def verify_photos(files: Sequence[EvidenceFile], catalogue: Catalogue,
         return verify_pairs([(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo)], workers=workers)
     from credit_check.facts.index import Memo, code_digest
 
-    close = Memo(cache_dir, "photo-candidates", code_digest("credit_check.facts.phash", "credit_check.hamming"))
+    close = Memo(cache_dir, "photo-candidates", code_digest("credit_check.nearphotos", "credit_check.hamming"))
     try:
         pairs = [(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo, close)]
     finally:

@@ -35,10 +35,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from credit_check.facts.phash import HashTable, Remembers, candidates_remembered
-from credit_check.facts.phash import candidates as hash_candidates
 from credit_check.facttypes import PhotoFacts
 from credit_check.model import EvidenceFile, Finding, Kind, Severity
+from credit_check.nearphotos import HashTable, Remembers, candidates_remembered
+from credit_check.nearphotos import candidates as hash_candidates
 
 if TYPE_CHECKING:
     from credit_check.catalogue.models import PhotoSettings
@@ -80,7 +80,7 @@ _LAST: list[tuple[object, list[int], list[str | None], dict[tuple[int, int], int
 def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Remembers | None = None) -> list[Candidate]:
     """Cross-folder pairs of photos with close hashes or the same stamp code, sorted by path.
     With `memo` (the verification stage passes its cache), the hash pairs of photos an earlier
-    audit saw are remembered (`phash.candidates_remembered`); within a run, asking twice for the
+    audit saw are remembered (`nearphotos.candidates_remembered`); within a run, asking twice for the
     same photos is answered once, without asking for their facts or making their table again."""
     pool = sorted((f for f in files if f.kind is Kind.PHOTO and not f.error), key=lambda f: f.path)
     question = (tuple((f.path, f.sha256) for f in pool), settings.reuse_distance)

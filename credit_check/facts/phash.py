@@ -1,5 +1,4 @@
-"""Perceptual hash (DCT pHash, 64 bits as 16 hex digits), Hamming distances, and the candidate
-pairs of the photo-reuse check.
+"""Perceptual hash (DCT pHash, 64 bits as 16 hex digits) and the hashes of the photo-reuse check.
 
 The picture is reduced to 32×32 grey, transformed with a 2-D DCT, and the 8×8 lowest
 frequencies become one bit each: above or below their median. Low frequencies survive
@@ -9,19 +8,17 @@ hashes of its centre 90 % and 80 % ("zooms"), of its middle rows (20–80 % of t
 where no app stamps) for a copy re-stamped by another app, of its mirror image, and of 48
 windows (each axis cut to 100 %, 90 % or 80 % at three offsets) for copies cropped off-centre.
 
-Hashes only *propose* pairs (`candidates`): a pair is a candidate when the full-frame (or
-mirrored) hash of one is within the distance of any hash of the other. Two photos of the same
-room from the same seat are candidates too; `credit_check.facts.verify` decides. Measured on
-real camera photos (`bench/fraud.py`, docs/fraud.md): at 12 bits, 0 of 595 pairs of unrelated
-photos and 99 % of copies (cropped up to 20 % off-centre, re-stamped, mirrored …) are candidates.
+Hashes only *propose* pairs (`credit_check.nearphotos`, after every file is read): a pair is a
+candidate when the full-frame (or mirrored) hash of one is within the distance of any hash of
+the other. Two photos of the same room from the same seat are candidates too;
+`credit_check.facts.verify` decides. Measured on real camera photos (`bench/fraud.py`,
+docs/fraud.md): at 12 bits, 0 of 595 pairs of unrelated photos and 99 % of copies (cropped up to
+20 % off-centre, re-stamped, mirrored …) are candidates.
 """
 
 from __future__ import annotations
 
-import array
-from collections.abc import Sequence
 from functools import cache
-from typing import Protocol
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -325,211 +322,9 @@ def photo_hashes(image: Image.Image) -> dict[str, object]:
             "phash_windows": tuple(v for v in values[3 + n:] if v is not None)}
 
 
-_BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
-
-
-def _popcount(x: np.ndarray) -> np.ndarray:
-    """Set bits per uint64 element (numpy >= 2 has it built in; 1.26 needs the byte table)."""
-    if hasattr(np, "bitwise_count"):
-        return np.asarray(np.bitwise_count(x))
-    return np.asarray(_BYTE_BITS[x.view(np.uint8).reshape(*x.shape, 8)].sum(axis=-1))
-
-
 def distance(a: str, b: str) -> int:
     """Hamming distance of two hex hashes."""
     return (int(a, 16) ^ int(b, 16)).bit_count()
-
-
-def close_pairs(queries: Sequence[Sequence[str]], targets: Sequence[Sequence[str]] | None = None,
-                max_distance: int = 10) -> dict[tuple[int, int], int]:
-    """Pairs of items (i < j) where a query hash of one is within `max_distance` bits of a target
-    hash of the other; with the smallest such distance.
-
-    `queries[i]` / `targets[i]` hold the hashes of item i (targets default to the queries). The
-    reuse check queries with the full-frame hash and targets full frame + zooms: comparing zoom
-    with zoom as well added false matches in the benchmark. The pairs come from a multi-index
-    (`credit_check.hamming`: exact, the same pairs as comparing all of them): about 0.5 s for
-    20 000 photos at 10 bits, where comparing all pairs took 10–15 s. The same search as
-    `candidates` on a `HashTable`, for hashes given as hex strings.
-    """
-    targets = queries if targets is None else targets
-    return _close(_Column.of(queries), _Column.of(targets), max_distance)
-
-
-class _Column:
-    """Hashes of many items as two arrays: each hash as uint64 and the index of its item."""
-
-    __slots__ = ("owner", "values")
-
-    def __init__(self, owner: np.ndarray, values: np.ndarray) -> None:
-        self.owner, self.values = owner, values
-
-    @classmethod
-    def of(cls, hashes: Sequence[Sequence[str]]) -> _Column:
-        owner = np.repeat(np.arange(len(hashes), dtype=np.int64), [len(hs) for hs in hashes])
-        values = np.fromiter((int(h, 16) for hs in hashes for h in hs), dtype=np.uint64, count=len(owner))
-        return cls(owner, values)
-
-    def where(self, keep: np.ndarray, renumber: np.ndarray | None = None) -> _Column:
-        """The hashes of the items `keep` (a mask over items) holds, numbered by `renumber`."""
-        rows = keep[self.owner] if len(self.owner) else np.zeros(0, dtype=bool)
-        owner = self.owner[rows]
-        return _Column(owner if renumber is None else renumber[owner], self.values[rows])
-
-
-def _close(queries: _Column, targets: _Column, max_distance: int) -> dict[tuple[int, int], int]:
-    if len(queries.owner) == 0 or len(targets.owner) == 0:
-        return {}
-    from credit_check.hamming import near_pairs
-
-    rows, cols, dist = near_pairs(queries.values, targets.values, max_distance)
-    a, b = queries.owner[rows], targets.owner[cols]
-    keep = a != b
-    lo, hi, dist = np.minimum(a, b)[keep], np.maximum(a, b)[keep], dist[keep]
-    found: dict[tuple[int, int], int] = {}
-    for x, y, d in zip(lo.tolist(), hi.tolist(), dist.tolist(), strict=True):
-        if d < found.get((x, y), 65):
-            found[(x, y)] = d
-    return found
-
-
-class Hashes(Protocol):
-    """What `candidates` reads of a photo's facts (PhotoFacts has all of it)."""
-
-    @property
-    def phash(self) -> str | None: ...
-    @property
-    def phash_zoom(self) -> tuple[str, ...]: ...
-    @property
-    def phash_middle(self) -> str | None: ...
-    @property
-    def phash_mirror(self) -> str | None: ...
-    @property
-    def phash_windows(self) -> tuple[str, ...]: ...
-
-
-def _valid(values: Sequence[str | None]) -> list[str]:
-    return [h for h in values if h is not None and len(h) == 16]
-
-
-class HashTable:
-    """The hashes `candidates` compares, of many photos, as arrays: 12 bytes a hash (its photo's
-    index and its value), where the photos' facts (or lists of hex strings) take ~70 bytes a hash
-    and more; a tree's photos carry ~53 hashes each, and the search holds them all at once. `add` one photo at a time (in the
-    order of the indices the pairs are given by)."""
-
-    def __init__(self) -> None:
-        # owner and value of each query, target and middle hash (4 + 8 bytes)
-        self._parts = tuple(array.array(code) for _ in range(3) for code in ("i", "Q"))
-        self.count = 0
-        self._arrays: tuple[_Column, _Column, _Column] | None = None
-
-    def add(self, photo: Hashes) -> None:
-        """The full-frame and mirror hashes (queries), the full-frame, zoom and window hashes
-        (targets) and the middle-rows hash of the next photo."""
-        if self._arrays is not None:
-            raise RuntimeError("the table is searched already")
-        n = self.count
-        for k, hashes in enumerate((_valid([photo.phash, photo.phash_mirror]),
-                                    _valid([photo.phash, *photo.phash_zoom, *photo.phash_windows]),
-                                    _valid([photo.phash_middle]))):
-            owner, values = self._parts[2 * k], self._parts[2 * k + 1]
-            for h in hashes:
-                owner.append(n)
-                values.append(int(h, 16))
-        self.count += 1
-
-    @classmethod
-    def of(cls, photos: Sequence[Hashes] | HashTable) -> HashTable:
-        if isinstance(photos, HashTable):
-            return photos
-        table = cls()
-        for p in photos:
-            table.add(p)
-        return table
-
-    def columns(self) -> tuple[_Column, _Column, _Column]:
-        """Queries, targets, middles (views of the table: nothing can be added after)."""
-        if self._arrays is None:
-            parts = self._parts
-            q, t, m = (_Column(np.frombuffer(parts[2 * k], dtype=np.int32), np.frombuffer(parts[2 * k + 1], dtype=np.uint64))
-                       if len(parts[2 * k]) else _Column(np.zeros(0, np.int32), np.zeros(0, np.uint64))
-                       for k in range(3))
-            self._arrays = (q, t, m)
-        return self._arrays
-
-
-def candidates(photos: Sequence[Hashes] | HashTable, max_distance: int) -> dict[tuple[int, int], int]:
-    """Pairs of photos (i < j) that may be the same picture, with the smallest distance found:
-    the full-frame or mirrored hash of one within `max_distance` bits of the full-frame, zoom or
-    window hash of the other, or their middle-row hashes that close."""
-    return _search(*HashTable.of(photos).columns(), max_distance)
-
-
-def _search(queries: _Column, targets: _Column, middles: _Column, max_distance: int) -> dict[tuple[int, int], int]:
-    found = _close(queries, targets, max_distance)
-    for key, d in _close(middles, middles, max_distance).items():
-        found[key] = min(d, found.get(key, 65))
-    return found
-
-
-class Remembers(Protocol):
-    """Where `candidates_remembered` keeps its pairs (`facts.index.Memo`)."""
-
-    def get(self, key: str) -> object | None: ...
-    def put(self, key: str, value: object) -> None: ...
-
-
-def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[str], max_distance: int,
-                          memo: Remembers) -> dict[tuple[int, int], int]:
-    """`candidates(photos, max_distance)`, the same pairs and distances, with the pairs of photos
-    an earlier run saw (by content hash) taken from `memo`: only pairs that involve a photo not
-    seen then are searched for (a changed night costs its changed photos, not the whole tree)."""
-    table = HashTable.of(photos)
-    if not all(shas):
-        return candidates(table, max_distance)
-    key = f"candidates-{max_distance}"
-    known = memo.get(key)
-    seen = set(known.get("shas", ())) if isinstance(known, dict) else set()
-    by_sha: dict[str, list[int]] = {}
-    for i, sha in enumerate(shas):
-        by_sha.setdefault(sha, []).append(i)
-    found: dict[tuple[int, int], int] = {}
-
-    def add(i: int, j: int, d: int) -> None:
-        pair = (min(i, j), max(i, j))
-        if i != j and d < found.get(pair, 65):
-            found[pair] = d
-
-    for sa, sb, d in (known.get("pairs", ()) if isinstance(known, dict) else ()):
-        for i in by_sha.get(sa, ()):
-            for j in by_sha.get(sb, ()):
-                add(i, j, int(d))
-    fresh = np.fromiter((sha not in seen for sha in shas), dtype=bool, count=len(shas))
-    queries, targets, middles = table.columns()
-    if fresh.all():  # nothing seen before (a cold audit): the whole table searched once, not copied
-        for (i, j), d in _search(queries, targets, middles, max_distance).items():
-            add(i, j, d)
-    elif fresh.any():
-        for pairs in (_close(queries.where(fresh), targets, max_distance),
-                      _close(queries, targets.where(fresh), max_distance),
-                      _close(middles.where(fresh), middles, max_distance)):
-            for (i, j), d in pairs.items():
-                add(i, j, d)
-    for members in by_sha.values():  # copies of one file: their own pairs (not remembered)
-        if len(members) > 1:
-            keep = np.zeros(len(shas), dtype=bool)
-            keep[members] = True
-            renumber = np.full(len(shas), -1, dtype=np.int64)
-            renumber[members] = np.arange(len(members))
-            group = _search(queries.where(keep, renumber), targets.where(keep, renumber),
-                            middles.where(keep, renumber), max_distance)
-            for (a, b), d in group.items():
-                add(members[a], members[b], d)
-    pairs_by_sha = sorted({(min(shas[i], shas[j]), max(shas[i], shas[j]), d)
-                           for (i, j), d in found.items() if shas[i] != shas[j]})
-    memo.put(key, {"shas": sorted(by_sha), "pairs": [list(p) for p in pairs_by_sha]})
-    return found
 
 
 def extra_hashes(image: Image.Image) -> dict[str, object]:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from credit_check.facts.phash import close_pairs, distance, middle_hash, phash, zoom_hashes
+from credit_check.facts.phash import distance, middle_hash, phash, zoom_hashes
 from credit_check.facts.stamp import reduced
+from credit_check.nearphotos import close_pairs
 from tests.builders.photos import PhotoSpec, Stamp, cropped, make_photo, recompressed, resized, restamped
 
 LIMIT = 10  # the catalogue default for settings.photo.reuse_distance

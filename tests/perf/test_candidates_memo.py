@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from credit_check.facts.phash import candidates, candidates_remembered
+from credit_check.nearphotos import candidates, candidates_remembered
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def _brute(photos: list[H], limit: int) -> dict[tuple[int, int], int]:
 
 
 def test_hash_table_finds_what_comparing_every_pair_finds() -> None:
-    from credit_check.facts.phash import HashTable
+    from credit_check.nearphotos import HashTable
 
     rng = random.Random(11)
     bases = [rng.getrandbits(64) for _ in range(12)]
