@@ -59,14 +59,6 @@ class _Column:
         values = np.fromiter((int(h, 16) for hs in hashes for h in hs), dtype=np.uint64, count=int(counts.sum()))
         return cls(values, counts=counts)
 
-    @property
-    def owner(self) -> np.ndarray:
-        """The item of every hash."""
-        if self._owner is not None:
-            return self._owner
-        assert self._ends is not None
-        return np.repeat(np.arange(len(self._ends), dtype=np.int64), np.diff(self._ends, prepend=0))
-
     def owners(self, rows: np.ndarray) -> np.ndarray:
         """The items of the hashes at `rows`."""
         if self._owner is not None:
@@ -76,9 +68,14 @@ class _Column:
 
     def where(self, keep: np.ndarray, renumber: np.ndarray | None = None) -> _Column:
         """The hashes of the items `keep` (a mask over items) holds, numbered by `renumber`."""
-        owner = self.owner
-        rows = keep[owner] if len(owner) else np.zeros(0, dtype=bool)
-        owner = owner[rows]
+        if self._owner is not None:
+            rows = keep[self._owner] if len(self._owner) else np.zeros(0, dtype=bool)
+            owner = self._owner[rows]
+        else:  # without a whole column of owners: a photo's hashes are kept or not together
+            assert self._ends is not None
+            counts = np.diff(self._ends, prepend=0)
+            rows = np.repeat(keep, counts)
+            owner = np.repeat(np.flatnonzero(keep), counts[keep])
         return _Column(self.values[rows], owner=owner if renumber is None else renumber[owner])
 
 

@@ -27,6 +27,7 @@ from credit_check.facts import ExtractOptions
 from credit_check.facts.index import read_all
 from credit_check.facts.runner import Progress, default_cache_dir
 from credit_check.fingerprint import with_fingerprints
+from credit_check.memory import give_back
 from credit_check.model import EvidenceFile, Finding, Period, Report, TaskResult
 from credit_check.pii import mask_text
 from credit_check.records import Records, build_records, mask_findings
@@ -141,15 +142,18 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> Report
     catalogue = options.catalogue
     tree = _tree(options.root, catalogue)
     files = read_tree(tree, options, progress)
-
+    give_back()  # each stage starts from what is live, not from the last one's peak (`memory`)
+    reference = tuple(_reference(options))
+    photo_pairs = _verify(files, options)
+    give_back()
     ctx = CheckContext(catalogue=catalogue, period=options.period, audit_date=options.audit_date,
                        folders=tuple(mask_text(p) for p in tree.folders), unreadable=tree.unreadable,
-                       reference=tuple(_reference(options)),
-                       photo_pairs=_verify(files, options))
+                       reference=reference, photo_pairs=photo_pairs)
     memo = _check_memo(files, ctx, options)
     if memo is not None and options.cache_dir is not None:
         files.remember_lines(options.cache_dir, memo.salt)
     findings = run_checks(files, ctx, options.checks, memo=memo)
+    give_back()
     remembered = memo.get_evaluation() if memo is not None else None
     if remembered is None:
         task_results, bonus_results, evidence = _evaluate(tree, files, options)
