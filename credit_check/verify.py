@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from credit_check.catalogue.models import Catalogue
 from credit_check.checks import reuse
@@ -145,6 +145,29 @@ def _group(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]]) -> tuple[list[Pho
     return photos, out
 
 
+class _Jobs(Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]):
+    """The groups of pairs as worker jobs, each group's photos listed (`_group`: paths and stamp
+    boxes, from the photos' records) when the job is sent and let go once it is: a 10,000-file
+    tree's ~7,000 photos to compare are not all listed at once."""
+
+    def __init__(self, chunks: list[list[tuple[EvidenceFile, EvidenceFile]]]) -> None:
+        self.chunks = chunks
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    @overload
+    def __getitem__(self, g: int) -> tuple[Callable[..., Any], tuple[Any, ...]]: ...
+    @overload
+    def __getitem__(self, g: slice) -> list[tuple[Callable[..., Any], tuple[Any, ...]]]: ...
+
+    def __getitem__(self, g: int | slice) -> tuple[Callable[..., Any], tuple[Any, ...]] | list[
+            tuple[Callable[..., Any], tuple[Any, ...]]]:
+        if isinstance(g, slice):
+            return [self[k] for k in range(*g.indices(len(self)))]
+        return compare_group, _group(self.chunks[g])
+
+
 def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]], memo: Memo | None = None,
                  workers: Workers | None = None) -> dict[tuple[str, str], PairVerdict]:
     """Compare each pair's two files; the verdict of each, keyed by `pair_key` of their paths
@@ -173,8 +196,6 @@ def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]], memo: Memo 
     else:
         size = max(1, -(-len(todo) // (max(1, workers.count) * GROUPS_PER_WORKER)))
         chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    groups = [_group(chunk) for chunk in chunks]
-
     def done(g: int, verdicts: list[tuple[PairVerdict, bool]] | None, failure: Failure | None) -> None:
         chunk = chunks[g]
         if verdicts is None:
@@ -187,9 +208,9 @@ def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]], memo: Memo 
                 memo.put(remembered, dataclasses.asdict(verdict))
 
     if workers is None:
-        for g, (photos, indices) in enumerate(groups):
-            done(g, compare_group(photos, indices), None)
+        for g, chunk in enumerate(chunks):
+            done(g, compare_group(*_group(chunk)), None)
     else:
-        run_jobs([(compare_group, group) for group in groups], workers.count, workers.memory_mb,
+        run_jobs(_Jobs(chunks), workers.count, workers.memory_mb,
                  None if workers.seconds is None else GRACE + workers.seconds * len(chunks[0]), done)
     return out

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from credit_check.textsim import candidate_pairs, coverage, minhash, normalise, shared_passage, shingles
 
@@ -23,3 +24,17 @@ def test_coverage_and_candidates() -> None:
     assert (0, 1) in pairs and (0, 2) not in pairs and (1, 2) not in pairs
     assert shared_passage(na, near).startswith("莱芜区城乡交通运输局")
     assert isinstance(minhash(np.zeros(0, dtype=np.uint64)), np.ndarray)
+
+
+def test_minhash_does_not_depend_on_its_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passages are hashed `MINHASH_BLOCK` at a time (a bounded working matrix): the signature is
+    the minimum over all of them whatever the block, and equals the one-block computation."""
+    import numpy as np
+
+    from credit_check import textsim
+
+    values = np.unique(np.random.default_rng(3).integers(0, 2**63, size=5000, dtype=np.uint64))
+    whole = (textsim._A[:, None] * values[None, :] + textsim._B[:, None]).min(axis=1)
+    for block in (1, 7, 1024, 1 << 20):
+        monkeypatch.setattr(textsim, "MINHASH_BLOCK", block)
+        assert np.array_equal(textsim.minhash(values), whole)

@@ -230,7 +230,11 @@ def remembered_verdicts(cache_dir: Path, files: Sequence[EvidenceFile], salt: st
         return Verdicts(named, load)
     found = compute()
     verdicts = Verdicts.of(found)
-    position = {p: i for i, p in reversed(list(enumerate(paths)))}
+    named_in = {p for pair in found for p in pair}
+    position: dict[str, int] = {}  # the first position of each path a pair names
+    for i, p in enumerate(paths):
+        if p in named_in and p not in position:
+            position[p] = i
     if all(a in position and b in position for a, b in found):
         memo.put(key, [_verdict_row(position[a], position[b], v) for (a, b), v in found.items()])
         memo.put(f"{key}/digest", verdicts.digest)

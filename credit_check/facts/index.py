@@ -145,9 +145,10 @@ class Stored:
 
     @classmethod
     def of(cls, result: Extracted) -> Stored:
+        day, source = result.content_date, result.content_date_source
         return cls(raw=result.model_dump_json().encode("utf-8"), kind=result.kind, error=result.error,
-                   error_kind=result.error_kind, content_date=result.content_date,
-                   content_date_source=result.content_date_source)
+                   error_kind=result.error_kind, content_date=_day(day.isoformat()) if day is not None else None,
+                   content_date_source=sys.intern(source) if source is not None else None)  # one object per day and source
 
 
 _STAT = struct.Struct("<qqqQQ")  # size, mtime_ns, ctime_ns, inode, device

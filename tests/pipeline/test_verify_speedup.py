@@ -144,3 +144,24 @@ def test_an_unchanged_tree_with_remembered_checks_never_parses_its_verdicts(tmp_
 
     monkeypatch.setattr(memo, "_verdict_of", refuse)
     assert run_audit(options).findings == cold.findings
+
+
+def test_worker_jobs_list_their_photos_when_sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The groups of pairs sent to the workers (`verify._Jobs`) list their photos when a job is
+    sent, not all before the first is: each job is the group `_group` makes of its pairs."""
+    _, files = _tree(tmp_path)
+    pairs = [(files[0], files[1]), (files[1], files[0])]
+    listed: list[int] = []
+    real = verify._group
+
+    def counting(chunk: list[tuple[EvidenceFile, EvidenceFile]]) -> object:
+        listed.append(len(chunk))
+        return real(chunk)
+
+    monkeypatch.setattr(verify, "_group", counting)
+    jobs = verify._Jobs([pairs[:1], pairs[1:]])
+    assert len(jobs) == 2 and listed == []
+    fn, (photos, indices) = jobs[1]
+    assert fn is verify.compare_group and listed == [1] and indices == [(0, 1)]
+    assert [p.path for p in photos] == [str(files[1].abs_path), str(files[0].abs_path)]
+    assert [job[1] for job in jobs[0:2]] == [real(pairs[:1]), real(pairs[1:])]
