@@ -23,16 +23,16 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from credit_check.catalogue.models import Catalogue
 from credit_check.checks import reuse
 from credit_check.facts import verify
 from credit_check.facts.pairs import UNAVAILABLE, Photo, compare_group
-from credit_check.facts.runner import GRACE, Failure, run_jobs
+from credit_check.facts.runner import GRACE, Failure, Jobs, run_jobs
 from credit_check.facts.verify import PairVerdict
 from credit_check.facttypes import PhotoFacts
 from credit_check.model import EvidenceFile
@@ -145,29 +145,6 @@ def _group(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]]) -> tuple[list[Pho
     return photos, out
 
 
-class _Jobs(Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]):
-    """The groups of pairs as worker jobs, each group's photos listed (`_group`: paths and stamp
-    boxes, from the photos' records) when the job is sent and let go once it is: a 10,000-file
-    tree's ~7,000 photos to compare are not all listed at once."""
-
-    def __init__(self, chunks: list[list[tuple[EvidenceFile, EvidenceFile]]]) -> None:
-        self.chunks = chunks
-
-    def __len__(self) -> int:
-        return len(self.chunks)
-
-    @overload
-    def __getitem__(self, g: int) -> tuple[Callable[..., Any], tuple[Any, ...]]: ...
-    @overload
-    def __getitem__(self, g: slice) -> list[tuple[Callable[..., Any], tuple[Any, ...]]]: ...
-
-    def __getitem__(self, g: int | slice) -> tuple[Callable[..., Any], tuple[Any, ...]] | list[
-            tuple[Callable[..., Any], tuple[Any, ...]]]:
-        if isinstance(g, slice):
-            return [self[k] for k in range(*g.indices(len(self)))]
-        return compare_group, _group(self.chunks[g])
-
-
 def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]], memo: Memo | None = None,
                  workers: Workers | None = None) -> dict[tuple[str, str], PairVerdict]:
     """Compare each pair's two files; the verdict of each, keyed by `pair_key` of their paths
@@ -211,6 +188,8 @@ def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]], memo: Memo 
         for g, chunk in enumerate(chunks):
             done(g, compare_group(*_group(chunk)), None)
     else:
-        run_jobs(_Jobs(chunks), workers.count, workers.memory_mb,
+        # each group's photos listed (`_group`: paths and stamp boxes, from the photos' records) when
+        # its job is sent: a 10,000-file tree's ~7,000 photos to compare are not all listed at once
+        run_jobs(Jobs(len(chunks), lambda g: (compare_group, _group(chunks[g]))), workers.count, workers.memory_mb,
                  None if workers.seconds is None else GRACE + workers.seconds * len(chunks[0]), done)
     return out

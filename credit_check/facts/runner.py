@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from enum import Enum
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, overload
 
 from credit_check import __version__
 from credit_check.discover import Discovered
@@ -188,7 +188,11 @@ def _load(entry: Path) -> Extracted | None:
 def read_file(abs_path: str, options: ExtractOptions, cache_dir: str | None,
               key: bytes | None = None) -> tuple[str, Extracted, bool]:
     """Hash a file and extract its facts (cleaned: text hygiene, personal data pseudonymised with
-    `key`), or take them from the cache. (sha, facts, came from the cache). Runs in a worker."""
+    `key`; with the text's sketch, `credit_check.sketch`), or take them from the cache; facts read
+    now are put in the cache here. (sha, facts, whether the cache holds them). Runs in a worker:
+    the sketch and the cache entry's JSON are made where the facts are, not in the process that
+    collects every file's."""
+    from credit_check.sketch import with_sketch
     from credit_check.textclean import clean_extracted
 
     path = Path(abs_path)
@@ -201,7 +205,11 @@ def read_file(abs_path: str, options: ExtractOptions, cache_dir: str | None,
         hit = _load(_entry(cache_dir, sha, options, key))
         if hit is not None:
             return sha, hit, True
-    return sha, clean_extracted(extract(path, options), key), False
+    result = with_sketch(clean_extracted(extract(path, options), key))
+    if cache_dir is None:
+        return sha, result, False
+    store(cache_dir, sha, options, result, key)
+    return sha, result, True
 
 
 def _cacheable(result: Extracted) -> bool:
@@ -479,6 +487,30 @@ class Failure(Enum):
 Job = tuple[Callable[..., Any], tuple[Any, ...]]
 
 
+class Jobs(Sequence[Job]):
+    """`count` jobs, each made by `make(i)` when it is sent to a worker (and again if it is sent
+    again) and let go once sent: a tree's jobs — a path and the settings for each of 10,000 files,
+    the photos of each group of pairs — are not all held at once."""
+
+    def __init__(self, count: int, make: Callable[[int], Job]) -> None:
+        self._size, self._make = count, make
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, i: int) -> Job: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Job]: ...
+
+    def __getitem__(self, i: int | slice) -> Job | list[Job]:
+        if isinstance(i, slice):
+            return [self._make(k) for k in range(*i.indices(self._size))]
+        if not -self._size <= i < self._size:
+            raise IndexError(i)
+        return self._make(i % self._size)
+
+
 def run_jobs(jobs: Sequence[Job], count: int, memory_mb: int, limit: float | None,
              done: Callable[[int, Any, Failure | None], None]) -> None:
     """Run every job (a module-level function and its arguments) in worker processes under the
@@ -591,7 +623,7 @@ def extract_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir:
             finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.CRASHED))
 
     limit = options.timeout + GRACE if options.timeout > 0 else None
-    run_jobs([(read_file, (items[i].location, options, cache, key)) for i in pending],  # no Path a file
+    run_jobs(Jobs(len(pending), lambda j: (read_file, (items[pending[j]].location, options, cache, key))),  # no Path a file
              jobs or os.cpu_count() or 1, memory_mb, limit, read)
     if sink is not None:
         return []  # each result went to the sink

@@ -146,22 +146,29 @@ def test_an_unchanged_tree_with_remembered_checks_never_parses_its_verdicts(tmp_
     assert run_audit(options).findings == cold.findings
 
 
-def test_worker_jobs_list_their_photos_when_sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The groups of pairs sent to the workers (`verify._Jobs`) list their photos when a job is
-    sent, not all before the first is: each job is the group `_group` makes of its pairs."""
+def test_worker_jobs_are_made_when_sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The groups of pairs sent to the workers list their photos when a job is sent
+    (`runner.Jobs`), not all before the first is: each job is the group `_group` makes of its
+    pairs, and the verdicts are those of the groups made at once."""
+    from credit_check.facts.runner import Jobs
+
     _, files = _tree(tmp_path)
-    pairs = [(files[0], files[1]), (files[1], files[0])]
-    listed: list[int] = []
-    real = verify._group
+    chunks = [[(files[0], files[1])], [(files[1], files[0])]]
+    made: list[int] = []
 
-    def counting(chunk: list[tuple[EvidenceFile, EvidenceFile]]) -> object:
-        listed.append(len(chunk))
-        return real(chunk)
+    def make(g: int) -> tuple[object, tuple[object, ...]]:
+        made.append(g)
+        return verify.compare_group, verify._group(chunks[g])
 
-    monkeypatch.setattr(verify, "_group", counting)
-    jobs = verify._Jobs([pairs[:1], pairs[1:]])
-    assert len(jobs) == 2 and listed == []
+    jobs = Jobs(len(chunks), make)
+    assert len(jobs) == 2 and made == []
     fn, (photos, indices) = jobs[1]
-    assert fn is verify.compare_group and listed == [1] and indices == [(0, 1)]
+    assert fn is verify.compare_group and made == [1] and indices == [(0, 1)]
     assert [p.path for p in photos] == [str(files[1].abs_path), str(files[0].abs_path)]
-    assert [job[1] for job in jobs[0:2]] == [real(pairs[:1]), real(pairs[1:])]
+    assert [job[1] for job in jobs[0:2]] == [verify._group(c) for c in chunks] and made == [1, 0, 1]
+    assert jobs[-1][1] == jobs[1][1]
+    with pytest.raises(IndexError):
+        jobs[2]
+    workers = verify.Workers(2, 1024, 60)
+    pairs = [(files[0], files[1])]
+    assert verify.verify_pairs(pairs, workers=workers) == verify.verify_pairs(pairs)
