@@ -38,3 +38,24 @@ def test_minhash_does_not_depend_on_its_block(monkeypatch: pytest.MonkeyPatch) -
     for block in (1, 7, 1024, 1 << 20):
         monkeypatch.setattr(textsim, "MINHASH_BLOCK", block)
         assert np.array_equal(textsim.minhash(values), whole)
+
+
+def test_band_keys_find_the_pairs_the_signatures_find() -> None:
+    """The copied-text check keeps each document's band keys, not its signature (`key_pairs`):
+    the candidate pairs are those of the signatures, a crowd of near-copies (a big bucket) too."""
+    import random
+
+    from credit_check.sketch import band_keys
+    from credit_check.textsim import key_pairs
+    from tests.builders.sheets import chinese_text, edit_text
+
+    rng = random.Random(5)
+    texts = [chinese_text(rng, 400) for _ in range(30)]
+    texts += [edit_text(texts[k], 0.03, rng) for k in range(0, 30, 3)]
+    texts += [edit_text(texts[1], 0.01, rng) for _ in range(40)]  # a crowd: buckets past big_bucket
+    sigs = [minhash(shingles(normalise(t))) for t in texts]
+    keys = band_keys(sigs)
+    for big in (30, 5):
+        expected = candidate_pairs(sigs, big)
+        assert len(expected) > 40
+        assert key_pairs(keys, big) == expected

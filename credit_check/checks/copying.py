@@ -68,8 +68,9 @@ from credit_check.catalogue.models import Material
 from credit_check.classify import materials
 from credit_check.model import EvidenceFile, Finding, Kind, Severity
 from credit_check.pii import mask_text
+from credit_check.sketch import band_keys
 from credit_check.spool import ArraySpool
-from credit_check.textsim import candidate_pairs, coverage, minhash, normalise, shared_passage, shingles
+from credit_check.textsim import BANDS, coverage, key_pairs, minhash, normalise, shared_passage, shingles
 
 if TYPE_CHECKING:
     from credit_check.catalogue.models import Bonus, Task
@@ -178,6 +179,15 @@ def _catalogue_passages(ctx: CheckContext) -> np.ndarray:
     return np.unique(np.concatenate([shingles(normalise(t)) for t in texts] or [np.zeros(0, np.uint64)]))
 
 
+def _band_keys(docs: list[_Doc]) -> np.ndarray:
+    """Each document's LSH band keys (n × BANDS), its MinHash signature made and let go: what
+    finding candidate pairs needs, a quarter of the signatures' size."""
+    keys = np.empty((len(docs), BANDS), dtype=np.uint64)
+    for k, d in enumerate(docs):
+        keys[k] = band_keys([minhash(d.shingles)])[0]
+    return keys
+
+
 def _strip_boilerplate(docs: list[_Doc], spool: ArraySpool) -> None:
     """Remove boilerplate (the catalogue's wording is gone already, `_docs`): passages found in at
     least `BOILERPLATE_DOCS` documents of one task, or in that many and at least
@@ -194,7 +204,14 @@ def _strip_boilerplate(docs: list[_Doc], spool: ArraySpool) -> None:
 
 def _boilerplate(docs: list[_Doc], spool: ArraySpool) -> np.ndarray:
     """The boilerplate passages of `docs` (see `_strip_boilerplate`), sorted and unique."""
-    sigs = [minhash(d.shingles) for d in docs]
+    keys = _band_keys(docs)
+    sigs: dict[int, np.ndarray] = {}  # of the documents in a candidate pair, made when first asked
+
+    def sig(i: int) -> np.ndarray:
+        if i not in sigs:
+            sigs[i] = minhash(docs[i].shingles)
+        return sigs[i]
+
     parent = list(range(len(docs)))
 
     def root(i: int) -> int:
@@ -203,10 +220,11 @@ def _boilerplate(docs: list[_Doc], spool: ArraySpool) -> np.ndarray:
             i = parent[i]
         return i
 
-    for i, j in candidate_pairs(sigs, _BIG_BUCKET):
-        if float(np.mean(sigs[i] == sigs[j])) >= CLUSTER_JACCARD:
+    for i, j in key_pairs(keys, _BIG_BUCKET):
+        if float(np.mean(sig(i) == sig(j))) >= CLUSTER_JACCARD:
             parent[root(i)] = root(j)
-    del sigs
+    sigs.clear()
+    del keys
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(docs)):
         clusters[root(i)].append(i)
@@ -326,7 +344,7 @@ def _evidence(sim: float, a: _Doc, b: _Doc) -> dict[str, str | int | float | boo
 
 def _pairs(docs: list[_Doc], threshold: float) -> Iterator[Finding]:
     found = []
-    for i, j in candidate_pairs([minhash(d.shingles) for d in docs], _BIG_BUCKET):
+    for i, j in key_pairs(_band_keys(docs), _BIG_BUCKET):
         a, b = docs[i], docs[j]
         if _related(a.file, b.file):
             continue
