@@ -21,7 +21,7 @@ from credit_check.catalogue.models import Catalogue
 from credit_check.checks import CheckContext, run_checks
 from credit_check.checks.memo import CheckMemo, remembered_verdicts, settings_digest
 from credit_check.discover import Discovered, Tree, discover, display_name
-from credit_check.evaluate import evaluate
+from credit_check.evaluate import TaskFiles, evaluate
 from credit_check.executors import parse_executor
 from credit_check.facts import ExtractOptions
 from credit_check.facts.index import read_all
@@ -117,13 +117,15 @@ def _evaluate(tree: Tree, files: Sequence[EvidenceFile],
               options: AuditOptions) -> tuple[list[TaskResult], list[TaskResult], list[Finding]]:
     """Every task and bonus item judged (`credit_check.evaluate`), with the evidence findings."""
     catalogue = options.catalogue
+    grouped = TaskFiles(files)  # each file classified once for every task; let go when they are judged
     task_results, evidence = [], []
     for task in catalogue.tasks:
         folder = tree.task_folders.get(task.id)
-        result, found = evaluate(task, files, options.period, catalogue, folder=mask_text(folder) if folder else None)
+        result, found = evaluate(task, files, options.period, catalogue, folder=mask_text(folder) if folder else None,
+                                 grouped=grouped)
         task_results.append(result)
         evidence.extend(found)
-    bonus_results = [evaluate(b, files, options.period, catalogue, bonus=True,
+    bonus_results = [evaluate(b, files, options.period, catalogue, bonus=True, grouped=grouped,
                               folder=mask_text(tree.task_folders[b.id]) if b.id in tree.task_folders else None)[0]
                      for b in catalogue.bonus]
     return task_results, bonus_results, evidence

@@ -188,10 +188,9 @@ def _load(entry: Path) -> Extracted | None:
 def read_file(abs_path: str, options: ExtractOptions, cache_dir: str | None,
               key: bytes | None = None) -> tuple[str, Extracted, bool]:
     """Hash a file and extract its facts (cleaned: text hygiene, personal data pseudonymised with
-    `key`; with the text's sketch, `credit_check.sketch`), or take them from the cache; facts read
-    now are put in the cache here. (sha, facts, whether the cache holds them). Runs in a worker:
-    the sketch and the cache entry's JSON are made where the facts are, not in the process that
-    collects every file's."""
+    `key`; with the text's sketch, `credit_check.sketch`), or take them from the cache. (sha, facts,
+    came from the cache). Runs in a worker: the sketch is made where the facts are, not in the
+    process that collects every file's."""
     from credit_check.sketch import with_sketch
     from credit_check.textclean import clean_extracted
 
@@ -205,11 +204,18 @@ def read_file(abs_path: str, options: ExtractOptions, cache_dir: str | None,
         hit = _load(_entry(cache_dir, sha, options, key))
         if hit is not None:
             return sha, hit, True
-    result = with_sketch(clean_extracted(extract(path, options), key))
-    if cache_dir is None:
-        return sha, result, False
-    store(cache_dir, sha, options, result, key)
-    return sha, result, True
+    return sha, with_sketch(clean_extracted(extract(path, options), key)), False
+
+
+def read_and_store(abs_path: str, options: ExtractOptions, cache_dir: str | None,
+                   key: bytes | None = None) -> tuple[str, Extracted, bool]:
+    """`read_file`, and facts read now put in the cache (`store`) by the worker that read them:
+    the entry's JSON is made where the facts are, not in the process that collects every file's.
+    An entry is written whole or not at all (a temporary file, then a rename)."""
+    sha, result, hit = read_file(abs_path, options, cache_dir, key)
+    if cache_dir is not None and key is not None and not hit:
+        store(cache_dir, sha, options, result, key)
+    return sha, result, hit
 
 
 def _cacheable(result: Extracted) -> bool:
@@ -609,9 +615,7 @@ def extract_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir:
     def read(j: int, reply: tuple[str, Extracted, bool] | None, failure: Failure | None) -> None:
         i = pending[j]
         if reply is not None:
-            sha, result, cached = reply
-            if cache is not None and not cached:
-                store(cache, sha, options, result, key)
+            sha, result, _ = reply  # in the cache already (`read_and_store`)
             finish(i, sha, result)
         elif failure is Failure.OUT_OF_MEMORY:
             finish(i, "", Extracted.failed(Kind.OTHER, ErrorKind.TOO_LARGE, "out of memory"))
@@ -623,7 +627,7 @@ def extract_all(items: Sequence[Discovered], options: ExtractOptions, cache_dir:
             finish(i, "", Extracted.failed(_kind(items[i]), ErrorKind.CRASHED))
 
     limit = options.timeout + GRACE if options.timeout > 0 else None
-    run_jobs(Jobs(len(pending), lambda j: (read_file, (items[pending[j]].location, options, cache, key))),  # no Path a file
+    run_jobs(Jobs(len(pending), lambda j: (read_and_store, (items[pending[j]].location, options, cache, key))),  # no Path a file
              jobs or os.cpu_count() or 1, memory_mb, limit, read)
     if sink is not None:
         return []  # each result went to the sink
