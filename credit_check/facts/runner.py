@@ -21,8 +21,9 @@ flight, so it cannot be another file's fault), in a fresh worker, and if that wo
 file is recorded as `crashed`. The other files keep their parallelism.
 
 **Ctrl-C** stops dispatching, kills the workers and lets `KeyboardInterrupt` propagate within a
-fraction of a second; nothing half-written is left in the cache (only the parent writes it,
-through a temporary file and an atomic rename). Workers ignore SIGINT: only the parent decides.
+fraction of a second; no half-written entry is left in the cache (the worker that read a file
+writes its entry through a temporary file and an atomic rename; a worker killed mid-write leaves
+at most that temporary file). Workers ignore SIGINT: only the parent decides.
 
 **The cache** (one JSON file per content hash, tool version and reader settings) holds no
 personal data in the clear: readers' results are pseudonymised before they leave the worker
