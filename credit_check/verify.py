@@ -173,6 +173,7 @@ def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]], memo: Memo 
     else:
         size = max(1, -(-len(todo) // (max(1, workers.count) * GROUPS_PER_WORKER)))
         chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+
     def done(g: int, verdicts: list[tuple[PairVerdict, bool]] | None, failure: Failure | None) -> None:
         chunk = chunks[g]
         if verdicts is None:
