@@ -101,6 +101,15 @@ class TaskFiles:
             words = self._words[id(f)] = haystack(f)
         return any(k in words for k in keywords)
 
+    def forget(self, files: Sequence[EvidenceFile]) -> None:
+        """Let go of what was worked out for `files` (one task's, once it is judged: no other task
+        looks at them, so a tree's classifications are never all held at once)."""
+        for f in files:
+            key = id(f)
+            self._materials.pop(key, None)
+            self._words.pop(key, None)
+            self._domain_text.pop(key, None)
+
     def domain_text(self, f: EvidenceFile) -> str:
         """Where a file's 重点领域 / 细分领域 are looked for: path, title and the start of the text."""
         text = self._domain_text.get(id(f))
@@ -280,6 +289,7 @@ def evaluate(item: Task | Bonus, files: Sequence[EvidenceFile], period: Period, 
         grouped = task_files(files)
     mine = grouped.of(item.id)
     results = [_evaluate_requirement(r, mine, period, catalogue, grouped) for r in item.requirements]
+    grouped.forget(mine)  # only this item looks at its folder's files
     status = _combine(results)
     fraction = sum(_fraction(r) for r in results) / len(results) if results else 0.0
     if bonus:  # a bonus item counts whole or not at all

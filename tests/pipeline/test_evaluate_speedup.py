@@ -83,3 +83,24 @@ def test_a_changed_sequence_is_grouped_again() -> None:
     first = _each(in_place)
     in_place[target] = moved
     assert _each(in_place) == _each(list(changed)) != first
+
+
+def test_a_task_lets_go_of_its_files_classification_once_judged() -> None:
+    """Each item is judged on its own folder's files only, so what was worked out for them is let
+    go when the item is judged (`TaskFiles.forget`): after every item the grouping holds no
+    classification, and judging again gives the same results."""
+    files = _files()
+    grouped = TaskFiles(files)
+    seen: list[int] = []
+    real = grouped.materials
+
+    def counting(f: EvidenceFile) -> object:
+        seen.append(len(grouped._materials))
+        return real(f)
+
+    grouped.materials = counting  # type: ignore[method-assign]
+    first = _each(files, grouped=grouped)
+    assert max(seen) > 0  # classifications were kept while an item was judged …
+    assert not grouped._materials and not grouped._words and not grouped._domain_text  # … and let go
+    assert max(seen) < len(files) // 4  # never the whole tree's at once
+    assert _each(files, grouped=grouped) == first
