@@ -47,8 +47,7 @@ class _Column:
     def __init__(self, values: np.ndarray, *, owner: np.ndarray | None = None, counts: np.ndarray | None = None) -> None:
         self.values = values
         self._owner = owner
-        self._ends = None if owner is not None else np.cumsum(np.zeros(0, np.int64) if counts is None else counts,
-                                                             dtype=np.int64)
+        self._ends = None if owner is not None else np.cumsum(counts if counts is not None else [], dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.values)

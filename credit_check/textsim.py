@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 
@@ -101,24 +100,15 @@ def shared_passage(a: str, b: str, limit: int = 40) -> str:
     return best
 
 
-def candidate_pairs(sigs: Sequence[np.ndarray], big_bucket: int = 30) -> set[tuple[int, int]]:
-    """Index pairs whose signatures agree on a whole band (LSH): the only pairs worth verifying."""
-    return _banded(len(sigs), lambda band: [sig[band * ROWS:(band + 1) * ROWS].tobytes() for sig in sigs], big_bucket)
-
-
 def key_pairs(keys: np.ndarray, big_bucket: int = 30) -> set[tuple[int, int]]:
-    """`candidate_pairs` of the signatures whose band keys are the rows of `keys` (n × BANDS, one
-    64-bit key a band, `sketch.band_keys`): 384 bytes a document instead of its 1,536-byte
-    signature. Two different bands share a key by chance once in 2**64; a pair that shares one is
-    only a candidate, verified like any other."""
-    return _banded(len(keys), lambda band: keys[:, band].tolist(), big_bucket)
-
-
-def _banded(n: int, band_of: Callable[[int], Sequence[Hashable]], big_bucket: int) -> set[tuple[int, int]]:
+    """Index pairs of signatures that agree on a whole band (LSH): the only pairs worth verifying.
+    `keys` holds each signature's band keys (n × BANDS, one 64-bit key a band, `sketch.band_keys`):
+    384 bytes a document instead of its 1,536-byte signature. Two different bands share a key by
+    chance once in 2**64; a pair that shares one is only a candidate, verified like any other."""
     pairs: set[tuple[int, int]] = set()
     for band in range(BANDS):
-        buckets: dict[Hashable, list[int]] = defaultdict(list)
-        for i, key in enumerate(band_of(band)):
+        buckets: dict[int, list[int]] = defaultdict(list)
+        for i, key in enumerate(keys[:, band].tolist()):
             buckets[key].append(i)
         for members in buckets.values():
             if len(members) <= big_bucket:

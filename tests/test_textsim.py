@@ -3,7 +3,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from credit_check.textsim import candidate_pairs, coverage, minhash, normalise, shared_passage, shingles
+from credit_check.sketch import band_keys
+from credit_check.textsim import (
+    BANDS,
+    ROWS,
+    coverage,
+    key_pairs,
+    minhash,
+    normalise,
+    shared_passage,
+    shingles,
+)
 
 A = "莱芜区城乡交通运输局坚持把信用监管作为提升行业治理能力的重要抓手，创新推出信易行应用场景，对信用等级较高的企业给予便利。"
 B = "全区各级交通运输部门要加强安全生产监管，严格落实企业主体责任，深入开展隐患排查治理，确保行业安全形势持续稳定。"
@@ -20,7 +30,7 @@ def test_coverage_and_candidates() -> None:
     assert coverage(na, sa, sb) < 0.1
     near = normalise(A.replace("较高", "很高"))
     assert coverage(near, shingles(near), sa) > 0.8
-    pairs = candidate_pairs([minhash(sa), minhash(shingles(near)), minhash(sb)])
+    pairs = key_pairs(band_keys([minhash(sa), minhash(shingles(near)), minhash(sb)]))
     assert (0, 1) in pairs and (0, 2) not in pairs and (1, 2) not in pairs
     assert shared_passage(na, near).startswith("莱芜区城乡交通运输局")
     assert isinstance(minhash(np.zeros(0, dtype=np.uint64)), np.ndarray)
@@ -40,13 +50,27 @@ def test_minhash_does_not_depend_on_its_block(monkeypatch: pytest.MonkeyPatch) -
         assert np.array_equal(textsim.minhash(values), whole)
 
 
+def _banded_on_values(sigs: list[np.ndarray], big_bucket: int) -> set[tuple[int, int]]:
+    """LSH banding on the signatures' values themselves: what the band keys stand for."""
+    pairs: set[tuple[int, int]] = set()
+    for band in range(BANDS):
+        buckets: dict[bytes, list[int]] = {}
+        for i, sig in enumerate(sigs):
+            buckets.setdefault(sig[band * ROWS:(band + 1) * ROWS].tobytes(), []).append(i)
+        for members in buckets.values():
+            if len(members) <= big_bucket:
+                pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
+            else:
+                pairs.update((members[k], b) for k in range(3) for b in members[k + 1:])
+    return pairs
+
+
 def test_band_keys_find_the_pairs_the_signatures_find() -> None:
     """The copied-text check keeps each document's band keys, not its signature (`key_pairs`):
-    the candidate pairs are those of the signatures, a crowd of near-copies (a big bucket) too."""
+    the candidate pairs are those of banding the signatures' values, a crowd of near-copies (a
+    big bucket) too."""
     import random
 
-    from credit_check.sketch import band_keys
-    from credit_check.textsim import key_pairs
     from tests.builders.sheets import chinese_text, edit_text
 
     rng = random.Random(5)
@@ -56,6 +80,6 @@ def test_band_keys_find_the_pairs_the_signatures_find() -> None:
     sigs = [minhash(shingles(normalise(t))) for t in texts]
     keys = band_keys(sigs)
     for big in (30, 5):
-        expected = candidate_pairs(sigs, big)
+        expected = _banded_on_values(sigs, big)
         assert len(expected) > 40
         assert key_pairs(keys, big) == expected

@@ -342,9 +342,7 @@ def facts_job(abs_path: str, options: ExtractOptions, cache_dir: str | None) -> 
     """Hash a file and extract its facts through the cache, in this process (no budgets: for
     tools that read one trusted file; audits use `extract_all`)."""
     key = cache_key(Path(cache_dir)) if cache_dir is not None else None
-    sha, result, cached = read_file(abs_path, options, cache_dir, key)
-    if cache_dir is not None and key is not None and not cached:
-        store(cache_dir, sha, options, result, key)
+    sha, result, _ = read_and_store(abs_path, options, cache_dir, key)
     return sha, result
 
 
