@@ -15,8 +15,8 @@ cache read every file again.
 from __future__ import annotations
 
 import array
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -159,11 +159,52 @@ class HashTable:
         return self._arrays
 
 
-def candidates(photos: Sequence[Hashes] | HashTable, max_distance: int) -> dict[tuple[int, int], int]:
+Found = tuple[np.ndarray, np.ndarray, np.ndarray]  # (i, j, distance) of pairs i < j, sorted
+
+
+class Runs(Protocol):
+    """Where a search runs: `run(job, args, photos)` returns `job(*args)`, computed here or in a
+    worker process (`credit_check.verify` sends the searches of many photos to one, so their
+    working set is never the main process's)."""
+
+    def __call__(self, job: Callable[..., Found], args: tuple[Any, ...], photos: int) -> Found: ...
+
+
+def run_here(job: Callable[..., Found], args: tuple[Any, ...], photos: int) -> Found:
+    return job(*args)
+
+
+def candidates(photos: Sequence[Hashes] | HashTable, max_distance: int,
+               run: Runs = run_here) -> dict[tuple[int, int], int]:
     """Pairs of photos (i < j) that may be the same picture, with the smallest distance found:
     the full-frame or mirrored hash of one within `max_distance` bits of the full-frame, zoom or
     window hash of the other, or their middle-row hashes that close."""
-    return _search(*HashTable.of(photos).columns(), max_distance)
+    table = HashTable.of(photos)
+    return _found(run(search, (*table.columns(), None, max_distance), table.count))
+
+
+def search(queries: _Column, targets: _Column, middles: _Column, fresh: np.ndarray | None,
+           max_distance: int) -> Found:
+    """The pairs of the table's columns (`candidates`), or with `fresh` (a mask over photos) only
+    those that involve a fresh photo, as arrays: what a worker process hands back."""
+    if fresh is None:
+        found = _search(queries, targets, middles, max_distance)
+    else:
+        found = {}
+        for part in (_close(queries.where(fresh), targets, max_distance),
+                     _close(queries, targets.where(fresh), max_distance),
+                     _close(middles.where(fresh), middles, max_distance)):
+            for pair, d in part.items():
+                if d < found.get(pair, 65):
+                    found[pair] = d
+    pairs = sorted(found.items())
+    return (np.fromiter((i for (i, _), _ in pairs), dtype=np.int64, count=len(pairs)),
+            np.fromiter((j for (_, j), _ in pairs), dtype=np.int64, count=len(pairs)),
+            np.fromiter((d for _, d in pairs), dtype=np.uint8, count=len(pairs)))
+
+
+def _found(arrays: Found) -> dict[tuple[int, int], int]:
+    return {(i, j): d for i, j, d in zip(*(a.tolist() for a in arrays), strict=True)}
 
 
 def _search(queries: _Column, targets: _Column, middles: _Column, max_distance: int) -> dict[tuple[int, int], int]:
@@ -181,13 +222,13 @@ class Remembers(Protocol):
 
 
 def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[str], max_distance: int,
-                          memo: Remembers) -> dict[tuple[int, int], int]:
+                          memo: Remembers, run: Runs = run_here) -> dict[tuple[int, int], int]:
     """`candidates(photos, max_distance)`, the same pairs and distances, with the pairs of photos
     an earlier run saw (by content hash) taken from `memo`: only pairs that involve a photo not
     seen then are searched for (a changed night costs its changed photos, not the whole tree)."""
     table = HashTable.of(photos)
     if not all(shas):
-        return candidates(table, max_distance)
+        return candidates(table, max_distance, run)
     key = f"candidates-{max_distance}"
     known = memo.get(key)
     seen = set(known.get("shas", ())) if isinstance(known, dict) else set()
@@ -207,25 +248,24 @@ def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[s
                 add(i, j, int(d))
     fresh = np.fromiter((sha not in seen for sha in shas), dtype=bool, count=len(shas))
     queries, targets, middles = table.columns()
-    if fresh.all():  # nothing seen before (a cold audit): the whole table searched once, not copied
-        for (i, j), d in _search(queries, targets, middles, max_distance).items():
+    if fresh.any():  # nothing seen before (a cold audit): the whole table searched once, not copied
+        job = (queries, targets, middles, None if fresh.all() else fresh, max_distance)
+        for i, j, d in zip(*(a.tolist() for a in run(search, job, table.count)), strict=True):
             add(i, j, d)
-    elif fresh.any():
-        for pairs in (_close(queries.where(fresh), targets, max_distance),
-                      _close(queries, targets.where(fresh), max_distance),
-                      _close(middles.where(fresh), middles, max_distance)):
-            for (i, j), d in pairs.items():
-                add(i, j, d)
-    for members in by_sha.values():  # copies of one file: their own pairs (not remembered)
+    copies = np.zeros(len(shas), dtype=bool)  # photos whose file is in the tree more than once
+    for members in by_sha.values():
         if len(members) > 1:
-            keep = np.zeros(len(shas), dtype=bool)
-            keep[members] = True
-            renumber = np.full(len(shas), -1, dtype=np.int64)
-            renumber[members] = np.arange(len(members))
-            group = _search(queries.where(keep, renumber), targets.where(keep, renumber),
-                            middles.where(keep, renumber), max_distance)
-            for (a, b), d in group.items():
-                add(members[a], members[b], d)
+            copies[members] = True
+    if copies.any():  # their pairs with each other are not remembered: all of them searched at once
+        at = np.flatnonzero(copies)
+        renumber = np.full(len(shas), -1, dtype=np.int64)
+        renumber[at] = np.arange(len(at))
+        job = (queries.where(copies, renumber), targets.where(copies, renumber), middles.where(copies, renumber),
+               None, max_distance)
+        for a, b, d in zip(*(x.tolist() for x in run(search, job, len(at))), strict=True):
+            i, j = int(at[a]), int(at[b])
+            if shas[i] == shas[j]:  # copies of one file (other pairs are found above, the same)
+                add(i, j, d)
     pairs_by_sha = sorted({(min(shas[i], shas[j]), max(shas[i], shas[j]), d)
                            for (i, j), d in found.items() if shas[i] != shas[j]})
     memo.put(key, {"shas": sorted(by_sha), "pairs": [list(p) for p in pairs_by_sha]})

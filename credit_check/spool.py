@@ -98,6 +98,26 @@ class ArraySpool:
             return held[start:stop]
         return np.frombuffer(self._read(self._at[k] + ITEM * start, ITEM * (stop - start)), dtype=np.uint64)
 
+    def part_into(self, k: int, start: int, out: np.ndarray) -> None:
+        """Values `start`:`start + len(out)` of array `k`, read into `out` (uint64): no array of
+        their own is made."""
+        if len(out) == 0:
+            return
+        if start < 0 or start + len(out) > self.sizes[k]:
+            raise IndexError("past the end of the array")
+        held = self._held.get(k)
+        if held is not None:
+            out[:] = held[start:start + len(out)]
+            return
+        assert self._file is not None
+        self._file.seek(self._at[k] + ITEM * start)
+        view = out.data.cast("B")
+        while view:
+            got = self._file.readinto(view)  # type: ignore[attr-defined]  # a raw file: may read less
+            if not got:
+                raise OSError("the temporary file is shorter than what was written to it")
+            view = view[got:]
+
     def _write(self, at: int, data: bytes) -> None:
         assert self._file is not None
         self._file.seek(at)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,10 +32,11 @@ from credit_check.catalogue.models import Catalogue
 from credit_check.checks import reuse
 from credit_check.facts import verify
 from credit_check.facts.pairs import UNAVAILABLE, Photo, compare_group
-from credit_check.facts.runner import GRACE, Failure, Jobs, run_jobs
+from credit_check.facts.runner import GRACE, Failure, Jobs, run_jobs, spilled
 from credit_check.facts.verify import PairVerdict
 from credit_check.facttypes import PhotoFacts
 from credit_check.model import EvidenceFile
+from credit_check.nearphotos import Found, Runs, run_here
 
 if TYPE_CHECKING:
     from credit_check.facts.index import Memo
@@ -56,13 +57,15 @@ def verify_photos(files: Sequence[EvidenceFile], catalogue: Catalogue,
     pairs are compared in worker processes (`verify_pairs`)."""
     if only is not None and reuse.ID not in set(only):
         return {}
+    run = searcher(workers)
     if cache_dir is None:
-        return verify_pairs([(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo)], workers=workers)
+        return verify_pairs([(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo, run=run)],
+                            workers=workers)
     from credit_check.facts.index import Memo, code_digest
 
     close = Memo(cache_dir, "photo-candidates", code_digest("credit_check.nearphotos", "credit_check.hamming"))
     try:
-        pairs = [(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo, close)]
+        pairs = [(c.a, c.b) for c in reuse.candidates(files, catalogue.settings.photo, close, run)]
     finally:
         close.save()
     if not pairs:
@@ -72,6 +75,36 @@ def verify_photos(files: Sequence[EvidenceFile], catalogue: Catalogue,
         return verify_pairs(pairs, memo, workers)
     finally:
         memo.save()
+
+
+SEARCH_IN_WORKER = 1_000  # photos: the hash search of this many or more runs in a worker process
+
+
+def searcher(workers: Workers | None) -> Runs:
+    """Where the photo-hash search runs (`nearphotos.Runs`): with `workers`, a search over
+    `SEARCH_IN_WORKER` photos or more runs in one worker process, under the readers' memory budget.
+    Its working set — the index of ~50 hashes a photo, the candidates compared a block at a time:
+    ~10 MB for 7,000 photos, and the heap it leaves fragmented — is then never the main process's,
+    whose memory stays what the tree's records need. Fewer photos are searched here: starting a
+    process (~0.3 s) would cost more than the few MB it saves. A search whose worker fails is run
+    here instead, so the pairs never depend on where it ran."""
+    if workers is None:
+        return run_here
+
+    def run(job: Callable[..., Found], args: tuple[Any, ...], photos: int) -> Found:
+        if photos < SEARCH_IN_WORKER:
+            return job(*args)
+        got: list[Found] = []
+
+        def done(_i: int, result: Found | None, failure: Failure | None) -> None:
+            if failure is None and result is not None:
+                got.append(result)
+
+        with spilled((job, args)) as sent:  # the hash arrays go by a temporary file, not copied here
+            run_jobs([sent], 1, workers.memory_mb, None, done)
+        return got[0] if got else job(*args)
+
+    return run
 
 
 PAIR_MEMO = "photo-verdicts"
@@ -174,13 +207,17 @@ def verify_pairs(pairs: Sequence[tuple[EvidenceFile, EvidenceFile]], memo: Memo 
         size = max(1, -(-len(todo) // (max(1, workers.count) * GROUPS_PER_WORKER)))
         chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
 
+    # Equal verdicts are kept as one object: most of a tree's pairs are "no shared geometry" with
+    # a handful of matches, and each verdict from a worker arrives as its own ~0.4 KB of objects.
+    alike: dict[PairVerdict, PairVerdict] = {}
+
     def done(g: int, verdicts: list[tuple[PairVerdict, bool]] | None, failure: Failure | None) -> None:
         chunk = chunks[g]
         if verdicts is None:
             reason = FAILED.get(failure or Failure.CRASHED, FAILED[Failure.CRASHED])
             verdicts = [(PairVerdict(verdict="unverified", reason=reason), False)] * len(chunk)
         for (first, second), (verdict, keep) in zip(chunk, verdicts, strict=True):
-            out[pair_key(first.path, second.path)] = verdict
+            out[pair_key(first.path, second.path)] = alike.setdefault(verdict, verdict)
             remembered = _memo_key(first, second) if memo is not None else None
             if keep and memo is not None and remembered is not None:
                 memo.put(remembered, dataclasses.asdict(verdict))

@@ -27,6 +27,12 @@ def test_arrays_come_back_from_the_file_whole_and_in_parts() -> None:
             assert np.array_equal(spool.part(ref, 3, 17), a[3:17])
             assert np.array_equal(spool.part(ref, 5, 10_000), a[5:])
             assert len(spool.part(ref, 9, 9)) == 0
+            if len(a) >= 20:  # read into a slice of a larger buffer, the rest untouched
+                buffer = np.zeros(len(a) + 2, dtype=np.uint64)
+                spool.part_into(ref, 4, buffer[1:len(a) - 3])
+                assert np.array_equal(buffer[1:len(a) - 3], a[4:]) and buffer[0] == 0 and not buffer[len(a) - 3:].any()
+        with pytest.raises(IndexError):
+            spool.part_into(refs[0], 1, np.empty(spool.sizes[refs[0]], dtype=np.uint64))
 
 
 def test_replacing_shorter_in_place_and_longer_at_the_end() -> None:
@@ -56,6 +62,9 @@ def test_without_a_temporary_file_the_arrays_stay_in_memory(monkeypatch: pytest.
         spool.replace(refs[0], arrays[0][:2])
         assert np.array_equal(spool.get(refs[0]), arrays[0][:2])
         assert all(np.array_equal(spool.get(r), a) for r, a in zip(refs[1:], arrays[1:], strict=True))
+        into = np.empty(len(arrays[1]) - 1, dtype=np.uint64)
+        spool.part_into(refs[1], 1, into)
+        assert np.array_equal(into, arrays[1][1:])
 
 
 def test_a_full_disk_keeps_that_array_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -246,26 +246,38 @@ FREQUENT_BLOCK = 1 << 16  # passages counted at a time when finding the frequent
 
 def _frequent(spool: ArraySpool, groups: Sequence[int], least: int) -> np.ndarray:
     """Passages found in at least `least` of the groups (arrays of `spool`, each sorted and
-    unique). Counted one range of values at a time, so the working arrays (the range's passages
-    of every group, read from the spool, sorted, and their counts: ~6 copies) stay
-    ~`FREQUENT_BLOCK` passages long whatever the size of the tree. Each group is read once whole
-    to find where the ranges start in it, then one range at a time. The answer does not depend on
-    the block size: each value is counted in the one range it falls in."""
-    if len(groups) < least:
+    unique). Counted one range of values at a time: the range's passages of every group are read
+    from the spool into one buffer, sorted there, and counted by runs, so the working arrays stay
+    ~`FREQUENT_BLOCK` passages long whatever the size of the tree, and no array is made per
+    group. Each group is read once whole to find where the ranges start in it, then one range at
+    a time. The answer does not depend on the block size: each value is counted in the one range
+    it falls in."""
+    if not groups or len(groups) < least:
         return np.zeros(0, dtype=np.uint64)
-    sizes = [spool.sizes[g] for g in groups]
-    parts = max(1, -(-sum(sizes) // FREQUENT_BLOCK))
+    sizes = np.array([spool.sizes[g] for g in groups], dtype=np.int64)
+    parts = max(1, -(-int(sizes.sum()) // FREQUENT_BLOCK))
     edges = np.array([(k << 64) // parts for k in range(1, parts)], dtype=np.uint64)
-    cuts = (np.array([np.searchsorted(spool.get(g), edges, "left") for g in groups]).reshape(len(groups), parts - 1)
-            if parts > 1 else np.zeros((len(groups), 0), dtype=np.intp))
+    cuts = np.empty((len(groups), parts + 1), dtype=np.int32 if sizes.max() < 2**31 else np.int64)
+    cuts[:, 0], cuts[:, parts] = 0, sizes
+    if parts > 1:
+        for row, g in enumerate(groups):
+            cuts[row, 1:parts] = np.searchsorted(spool.get(g), edges, "left")
     found = []
     for k in range(parts):
-        starts = cuts[:, k - 1].tolist() if k else [0] * len(groups)
-        ends = cuts[:, k].tolist() if k + 1 < parts else sizes
-        if sum(a < b for a, b in zip(starts, ends, strict=True)) >= least:
-            pieces = [spool.part(g, a, b) for g, a, b in zip(groups, starts, ends, strict=True) if a < b]
-            values, counts = np.unique(np.concatenate(pieces), return_counts=True)
-            found.append(values[counts >= least])
+        starts, lengths = cuts[:, k], cuts[:, k + 1] - cuts[:, k]
+        if np.count_nonzero(lengths) < least:
+            continue
+        values = np.empty(int(lengths.sum()), dtype=np.uint64)
+        at = 0
+        for g, start, n in zip(groups, starts.tolist(), lengths.tolist(), strict=True):
+            if n:
+                spool.part_into(g, start, values[at:at + n])
+                at += n
+        values.sort()
+        heads = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+        runs = np.diff(heads, append=len(values))
+        found.append(values[heads[runs >= least]])
+        del values, heads, runs
     return np.asarray(np.concatenate(found) if found else np.zeros(0), dtype=np.uint64)
 
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from credit_check.facttypes import PhotoFacts
 from credit_check.model import EvidenceFile, Finding, Kind, Severity
-from credit_check.nearphotos import HashTable, Remembers, candidates_remembered
+from credit_check.nearphotos import HashTable, Remembers, Runs, candidates_remembered, run_here
 from credit_check.nearphotos import candidates as hash_candidates
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ ID = "photo-reuse"
 MIN_CODE = 8  # a shared code shorter than this is not conclusive on its own
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """Two photos in different folders that may be the same picture."""
 
@@ -77,11 +77,13 @@ def _key(a: str, b: str) -> tuple[str, str]:
 _LAST: list[tuple[object, list[int], list[str | None], dict[tuple[int, int], int]]] = []
 
 
-def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Remembers | None = None) -> list[Candidate]:
+def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Remembers | None = None,
+               run: Runs = run_here) -> list[Candidate]:
     """Cross-folder pairs of photos with close hashes or the same stamp code, sorted by path.
     With `memo` (the verification stage passes its cache), the hash pairs of photos an earlier
     audit saw are remembered (`nearphotos.candidates_remembered`); within a run, asking twice for the
-    same photos is answered once, without asking for their facts or making their table again."""
+    same photos is answered once, without asking for their facts or making their table again.
+    `run` says where the hash search runs (the stage sends a large one to a worker process)."""
     pool = sorted((f for f in files if f.kind is Kind.PHOTO and not f.error), key=lambda f: f.path)
     question = (tuple((f.path, f.sha256) for f in pool), settings.reuse_distance)
     if _LAST and _LAST[0][0] == question and all(f.sha256 for f in pool):
@@ -96,8 +98,8 @@ def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Rem
                 photos.append(f)
                 codes.append(facts_of.stamp_code)
                 table.add(facts_of)
-        close = (candidates_remembered(table, [f.sha256 for f in photos], settings.reuse_distance, memo)
-                 if memo is not None else hash_candidates(table, settings.reuse_distance))
+        close = (candidates_remembered(table, [f.sha256 for f in photos], settings.reuse_distance, memo, run)
+                 if memo is not None else hash_candidates(table, settings.reuse_distance, run))
         del table
         _LAST[:] = [(question, kept, codes, close)]
     found: dict[tuple[int, int], Candidate] = {}

@@ -22,7 +22,7 @@ import pytest
 
 from credit_check.discover import Discovered
 from credit_check.facts import ExtractOptions
-from credit_check.facts.runner import GRACE, Failure, extract_all, run_jobs
+from credit_check.facts.runner import GRACE, Failure, extract_all, run_jobs, spilled
 from credit_check.facttypes import ErrorKind
 from tests.conftest import sigint_deliverable
 from tests.hostile.corpus import big_legal_png, many_pages_pdf, text_pdf
@@ -189,3 +189,42 @@ def test_ctrl_c_exits_130_within_seconds_and_leaves_nothing(tmp_path: Path) -> N
     assert not out.exists() and not any((tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
     time.sleep(0.5)
     assert _processes_running(marker) == []  # no reader process left behind
+
+
+def _weigh(values: object, label: str) -> tuple[str, int, int]:
+    import numpy as np
+
+    assert isinstance(values, np.ndarray)
+    return label, int(values.sum()), os.getpid()
+
+
+def test_a_job_with_large_arrays_goes_by_a_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`spilled`: the arrays of a job are written to a temporary file the worker reads back (not
+    pickled whole in the parent); the file is private and gone afterwards; the result is the same."""
+    import tempfile
+
+    import numpy as np
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    values = np.arange(1_000_000, dtype=np.uint64)
+    with spilled((_weigh, (values, "所有"))) as sent:
+        function, args = sent
+        assert function is not _weigh  # the job now reads its arrays from a file
+        files = list(tmp_path.glob("credit-check-*"))
+        assert len(files) == 1 and files[0].stat().st_size == values.nbytes
+        assert files[0].stat().st_mode & 0o077 == 0  # private
+        outcomes: list[object] = []
+        run_jobs([sent], 1, 0, None, lambda _i, result, failure: outcomes.append(result if failure is None else failure))
+    assert not list(tmp_path.glob("credit-check-*"))  # removed
+    label, total, pid = outcomes[0]  # type: ignore[misc]
+    assert (label, total) == ("所有", int(values.sum())) and pid != os.getpid()
+
+    with spilled((_weigh, ([1, 2], "小"))) as sent:  # nothing large: sent as it is
+        assert sent == (_weigh, ([1, 2], "小"))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "read-only temporary folder")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    with spilled((_weigh, (values, "所有"))) as sent:  # no temporary file: sent as it is
+        assert sent[0] is _weigh and sent[1][0] is values

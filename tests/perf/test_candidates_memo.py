@@ -3,12 +3,15 @@ changed (tests the bookkeeping on random hashes, not the hashes themselves)."""
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass, field
 
+import numpy as np
 import pytest
 
-from credit_check.nearphotos import candidates, candidates_remembered
+from credit_check import verify
+from credit_check.nearphotos import Found, candidates, candidates_remembered
 
 
 @dataclass(frozen=True)
@@ -101,3 +104,39 @@ def test_hash_table_finds_what_comparing_every_pair_finds() -> None:
     assert candidates(table, 12) == expected == candidates(photos, 12)
     with pytest.raises(RuntimeError):
         table.add(photos[0])  # searched: its arrays are fixed
+
+
+def _where_it_ran() -> Found:
+    """A search job that answers with the process it ran in."""
+    return np.array([os.getpid()], dtype=np.int64), np.zeros(1, np.int64), np.zeros(1, np.uint8)
+
+
+def test_a_large_search_runs_in_a_worker_process() -> None:
+    run = verify.searcher(verify.Workers(1))
+    assert run(_where_it_ran, (), verify.SEARCH_IN_WORKER)[0][0] != os.getpid()
+    assert run(_where_it_ran, (), verify.SEARCH_IN_WORKER - 1)[0][0] == os.getpid()  # a small one: here
+    assert verify.searcher(None)(_where_it_ran, (), 10 * verify.SEARCH_IN_WORKER)[0][0] == os.getpid()
+
+
+def test_a_search_in_a_worker_finds_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify, "SEARCH_IN_WORKER", 1)
+    run = verify.searcher(verify.Workers(1))
+    rng = random.Random(5)
+    bases = [rng.getrandbits(64) for _ in range(30)]
+    photos = [(_photo(rng, rng.choice(bases)), f"{n:064x}") for n in range(120)]
+    facts, shas = [p for p, _ in photos], [s for _, s in photos]
+    full = candidates(facts, 12)
+    assert len(full) > 100
+    assert candidates(facts, 12, run) == full
+    memo = Memo()
+    assert candidates_remembered(facts[:80], shas[:80], 12, memo, run) == candidates(facts[:80], 12)  # all fresh
+    assert candidates_remembered(facts, shas, 12, memo, run) == full  # 40 fresh photos searched there
+
+
+def test_a_search_whose_worker_fails_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify, "SEARCH_IN_WORKER", 1)
+    run = verify.searcher(verify.Workers(1, memory_mb=1))  # no worker lives under 1 MB
+    assert run(_where_it_ran, (), 5)[0][0] == os.getpid()
+    rng = random.Random(8)
+    facts = [_photo(rng, rng.getrandbits(64) if k % 3 else 7) for k in range(60)]
+    assert candidates(facts, 12, run) == candidates(facts, 12)
