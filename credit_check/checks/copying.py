@@ -87,7 +87,7 @@ _BIG_BUCKET = 30
 _NUMBERS = re.compile(r"\d+")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Doc:
     """A document compared: its passages are kept in `spool` (read back when looked at), so the
     check holds one document's passages at a time, not the tree's."""

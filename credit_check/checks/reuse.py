@@ -30,6 +30,7 @@ without a hash (unreadable, flat or tiny pictures) are skipped.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -85,7 +86,10 @@ def candidates(files: Sequence[EvidenceFile], settings: PhotoSettings, memo: Rem
     same photos is answered once, without asking for their facts or making their table again.
     `run` says where the hash search runs (the stage sends a large one to a worker process)."""
     pool = sorted((f for f in files if f.kind is Kind.PHOTO and not f.error), key=lambda f: f.path)
-    question = (tuple((f.path, f.sha256) for f in pool), settings.reuse_distance)
+    asked = hashlib.blake2b(f"{settings.reuse_distance}".encode(), digest_size=32)
+    for f in pool:  # the photos asked about, as a digest: not a tuple per photo held to the end of the run
+        asked.update(f"\x1e{f.path}\x1f{f.sha256}".encode("utf-8", "surrogatepass"))
+    question = asked.digest()
     if _LAST and _LAST[0][0] == question and all(f.sha256 for f in pool):
         _, kept, codes, close = _LAST[0]  # hashes are the content's: the same files, the same pairs
         photos = [pool[k] for k in kept]

@@ -773,7 +773,7 @@ class LinesWriter:
             lines.blob.close()
             lines.blob = None
         write_private_stream(lines.cache_dir, lines.path,
-                             itertools.chain(self._head(), (b"\n",), iter(lambda: body.read(1 << 20), b"")))
+                             itertools.chain(self._head(), (b"\n",), iter(lambda: body.read(1 << 18), b"")))
         self.abort()
 
     def _head(self) -> Iterator[bytes]:
