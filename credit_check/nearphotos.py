@@ -15,6 +15,7 @@ cache read every file again.
 from __future__ import annotations
 
 import array
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -230,8 +231,8 @@ def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[s
     if not all(shas):
         return candidates(table, max_distance, run)
     key = f"candidates-{max_distance}"
-    known = memo.get(key)
-    seen = set(known.get("shas", ())) if isinstance(known, dict) else set()
+    known_shas, known_pairs = _remembered(memo.get(key))
+    seen = set(known_shas)
     by_sha: dict[str, list[int]] = {}
     for i, sha in enumerate(shas):
         by_sha.setdefault(sha, []).append(i)
@@ -242,10 +243,10 @@ def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[s
         if i != j and d < found.get(pair, 65):
             found[pair] = d
 
-    for sa, sb, d in (known.get("pairs", ()) if isinstance(known, dict) else ()):
-        for i in by_sha.get(sa, ()):
-            for j in by_sha.get(sb, ()):
-                add(i, j, int(d))
+    for a, b, d in zip(known_pairs[::3], known_pairs[1::3], known_pairs[2::3], strict=True):
+        for i in by_sha.get(known_shas[a], ()):
+            for j in by_sha.get(known_shas[b], ()):
+                add(i, j, d)
     fresh = np.fromiter((sha not in seen for sha in shas), dtype=bool, count=len(shas))
     queries, targets, middles = table.columns()
     if fresh.any():  # nothing seen before (a cold audit): the whole table searched once, not copied
@@ -266,7 +267,25 @@ def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[s
             i, j = int(at[a]), int(at[b])
             if shas[i] == shas[j]:  # copies of one file (other pairs are found above, the same)
                 add(i, j, d)
-    pairs_by_sha = sorted({(min(shas[i], shas[j]), max(shas[i], shas[j]), d)
-                           for (i, j), d in found.items() if shas[i] != shas[j]})
-    memo.put(key, {"shas": sorted(by_sha), "pairs": [list(p) for p in pairs_by_sha]})
+    order = sorted(by_sha)
+    place = {sha: n for n, sha in enumerate(order)}
+    pairs = sorted({(min(place[shas[i]], place[shas[j]]), max(place[shas[i]], place[shas[j]]), d)
+                    for (i, j), d in found.items() if shas[i] != shas[j]})
+    memo.put(key, {"shas": order, "pairs": [v for pair in pairs for v in pair]})
     return found
+
+
+def _remembered(value: object) -> tuple[list[str], list[int]]:
+    """The content hashes an earlier run searched, and its pairs as one flat list of (place of
+    one hash, place of the other, distance) — a few bytes a pair where the two hashes in full
+    took ~140. Anything else (damaged, or of another shape) is nothing remembered: every photo
+    is then searched."""
+    if not isinstance(value, dict):
+        return [], []
+    shas, pairs = value.get("shas"), value.get("pairs")
+    if (not isinstance(shas, list) or not all(isinstance(h, str) for h in shas)
+            or not isinstance(pairs, list) or len(pairs) % 3
+            or not all(type(v) is int and 0 <= v < max(len(shas), 65) for v in pairs)
+            or not all(v < len(shas) for v in itertools.chain(pairs[::3], pairs[1::3]))):
+        return [], []
+    return shas, pairs

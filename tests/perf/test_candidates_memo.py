@@ -140,3 +140,22 @@ def test_a_search_whose_worker_fails_runs_here(monkeypatch: pytest.MonkeyPatch) 
     rng = random.Random(8)
     facts = [_photo(rng, rng.getrandbits(64) if k % 3 else 7) for k in range(60)]
     assert candidates(facts, 12, run) == candidates(facts, 12)
+
+
+@pytest.mark.parametrize("damaged", [
+    "not a dict",
+    {"shas": ["a" * 64], "pairs": [0, 3, 2]},  # a place past the hashes
+    {"shas": ["a" * 64, "b" * 64], "pairs": [0, 1]},  # not whole triples
+    {"shas": ["a" * 64, "b" * 64], "pairs": [0, 1, "2"]},
+    {"shas": [7, "b" * 64], "pairs": []},
+])
+def test_a_damaged_memory_of_pairs_searches_every_photo(damaged: object) -> None:
+    rng = random.Random(21)
+    bases = [rng.getrandbits(64) for _ in range(10)]
+    facts = [_photo(rng, rng.choice(bases)) for _ in range(50)]
+    shas = [f"{n:064x}" for n in range(50)]
+    memo = Memo({"candidates-12": damaged})
+    assert candidates_remembered(facts, shas, 12, memo) == candidates(facts, 12)
+    kept = memo.values["candidates-12"]
+    assert isinstance(kept, dict) and all(type(v) is int for v in kept["pairs"])  # places, not hashes
+    assert candidates_remembered(facts, shas, 12, memo) == candidates(facts, 12)  # read back
