@@ -249,7 +249,7 @@ def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[s
                 add(i, j, d)
     fresh = np.fromiter((sha not in seen for sha in shas), dtype=bool, count=len(shas))
     queries, targets, middles = table.columns()
-    if fresh.any():  # nothing seen before (a cold audit): the whole table searched once, not copied
+    if fresh.any():  # the pairs of photos not seen before; none seen (a cold audit): the whole table, as it is
         job = (queries, targets, middles, None if fresh.all() else fresh, max_distance)
         for i, j, d in zip(*(a.tolist() for a in run(search, job, table.count)), strict=True):
             add(i, j, d)
@@ -257,7 +257,8 @@ def candidates_remembered(photos: Sequence[Hashes] | HashTable, shas: Sequence[s
     for members in by_sha.values():
         if len(members) > 1:
             copies[members] = True
-    if copies.any():  # their pairs with each other are not remembered: all of them searched at once
+    if copies.any() and not fresh.all():  # their pairs with each other are not remembered (a whole
+        # search found them already): all of them searched at once
         at = np.flatnonzero(copies)
         renumber = np.full(len(shas), -1, dtype=np.int64)
         renumber[at] = np.arange(len(at))
