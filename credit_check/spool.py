@@ -96,7 +96,10 @@ class ArraySpool:
         held = self._held.get(k)
         if held is not None:
             return held[start:stop]
-        return np.frombuffer(self._read(self._at[k] + ITEM * start, ITEM * (stop - start)), dtype=np.uint64)
+        out = np.empty(stop - start, dtype=np.uint64)
+        self.part_into(k, start, out)
+        out.flags.writeable = False
+        return out
 
     def part_into(self, k: int, start: int, out: np.ndarray) -> None:
         """Values `start`:`start + len(out)` of array `k`, read into `out` (uint64): no array of
@@ -127,16 +130,3 @@ class ArraySpool:
             if not written:
                 raise OSError("nothing written")
             view = view[written:]
-
-    def _read(self, at: int, size: int) -> bytes:
-        assert self._file is not None
-        self._file.seek(at)
-        data = self._file.read(size)
-        while data is not None and len(data) < size:  # a raw file may return less than asked
-            more = self._file.read(size - len(data))
-            if not more:
-                break
-            data += more
-        if data is None or len(data) != size:
-            raise OSError("the temporary file is shorter than what was written to it")
-        return data

@@ -559,15 +559,11 @@ def spilled(job: Job) -> Iterator[Job]:
 def _unspill(path: str, head: bytes, sizes: tuple[int, ...]) -> Any:
     """Run a job `spilled` wrote: its arrays read back from `path`, then the job."""
     buffers = []
-    with open(path, "rb", buffering=0) as fh:
+    with open(path, "rb") as fh:
         for size in sizes:
             buffer = bytearray(size)
-            view = memoryview(buffer)
-            while view:
-                got = fh.readinto(view)
-                if not got:
-                    raise OSError("the job's file is shorter than what was written to it")
-                view = view[got:]
+            if fh.readinto(buffer) != size:  # a buffered file reads until full or at its end
+                raise OSError("the job's file is shorter than what was written to it")
             buffers.append(buffer)
     function, args = pickle.loads(head, buffers=buffers)
     return function(*args)
